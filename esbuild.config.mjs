@@ -1,0 +1,24 @@
+// Bundles the Node side (Electron main, preload, headless server, benchmarks) into dist-electron/.
+// Native and Electron-provided modules stay external: they are loaded from node_modules at run time.
+import { build } from 'esbuild';
+
+const entryPoints = {
+  main: 'electron/main.ts',
+  preload: 'electron/preload.ts',
+  headless: 'electron/headless.ts',
+};
+const benchEntry = 'bench/index.ts';
+import { existsSync } from 'node:fs';
+if (existsSync(benchEntry)) entryPoints.bench = benchEntry;
+
+await build({
+  entryPoints,
+  outdir: 'dist-electron',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external: ['electron', 'better-sqlite3', 'whatsapp-web.js', 'puppeteer', 'puppeteer-core'],
+  logLevel: 'warning',
+});

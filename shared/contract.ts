@@ -1,0 +1,321 @@
+/**
+ * THE API of Sequence Automation.
+ *
+ * Every method the renderer may call is declared here once, as `domain.verb` → { input, output }
+ * zod schemas. The Electron IPC transport, the headless HTTP transport, the core handlers and the
+ * renderer client are all typed from this map, and both transports parse every input with it
+ * before any handler runs. Push events (main → renderer) have their own map below.
+ *
+ * This file imports neither side (no Node, no DOM): it is compiled into both.
+ */
+import { z } from 'zod';
+import { isValidTimeZone } from './time-zone';
+
+// ---------------------------------------------------------------------------------------------
+// Limits a shop owner can run into; the UI shows the same numbers.
+// ---------------------------------------------------------------------------------------------
+export const LIMITS = {
+  sequenceNameMax: 100,
+  sequenceDescriptionMax: 1000,
+  messageNameMax: 100,
+  messageBodyMax: 4096,
+  mediaBytesMax: 16 * 1024 * 1024,
+  mediaFileNameMax: 255,
+  /** 365 days, whichever unit the owner picked. */
+  delayMinutesMax: 365 * 24 * 60,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Errors: values with a stable code and a message a shop owner can read.
+// ---------------------------------------------------------------------------------------------
+export const errorCodes = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'TOO_LARGE',
+  'UNAUTHORIZED',
+  'CHANNEL_DOWN',
+  'INTERNAL',
+] as const;
+export const ErrorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  /** Dotted path of the input field at fault, so the UI can show the message next to it. */
+  field: z.string().optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+export const IdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** UTC epoch milliseconds. */
+export const EpochMsSchema = z.number().int().min(0).max(8.64e15);
+
+export const delayUnits = ['minutes', 'hours', 'days'] as const;
+export const DelayUnitSchema = z.enum(delayUnits);
+export type DelayUnit = z.infer<typeof DelayUnitSchema>;
+
+/** Wall-clock time of day, 24h `HH:mm`. */
+export const TimeOfDaySchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:00');
+
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidTimeZone, 'Unknown time zone');
+
+const trimmed = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} must be at most ${max} characters`);
+
+const SequenceNameSchema = trimmed(LIMITS.sequenceNameMax, 'Name');
+const SequenceDescriptionSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.sequenceDescriptionMax, `Description must be at most ${LIMITS.sequenceDescriptionMax} characters`);
+
+const MessageNameSchema = trimmed(LIMITS.messageNameMax, 'Name');
+const MessageBodySchema = z
+  .string()
+  .max(LIMITS.messageBodyMax, `Message must be at most ${LIMITS.messageBodyMax} characters`);
+const DelayAmountSchema = z
+  .number()
+  .int('Delay must be a whole number')
+  .min(0, 'Delay cannot be negative')
+  .max(LIMITS.delayMinutesMax, 'Delay can be at most 365 days');
+
+// ---------------------------------------------------------------------------------------------
+// Domain objects as the API returns them
+// ---------------------------------------------------------------------------------------------
+export const mediaKinds = ['image', 'video', 'audio', 'document'] as const;
+export const MediaKindSchema = z.enum(mediaKinds);
+
+export const MediaSchema = z.object({
+  id: IdSchema,
+  fileName: z.string(),
+  mimeType: z.string(),
+  kind: MediaKindSchema,
+  sizeBytes: z.number().int().min(0),
+  sha256: z.string(),
+  createdAt: EpochMsSchema,
+});
+
+export const SequenceSummarySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean(),
+  messageCount: z.number().int().min(0),
+  enabledMessageCount: z.number().int().min(0),
+  subscriberCount: z.number().int().min(0),
+  activeSubscriberCount: z.number().int().min(0),
+  sentCount: z.number().int().min(0),
+  createdAt: EpochMsSchema,
+  updatedAt: EpochMsSchema,
+});
+
+export const MessageSchema = z.object({
+  id: IdSchema,
+  sequenceId: IdSchema,
+  /** 1-based order inside the sequence, contiguous. */
+  position: z.number().int().min(1),
+  name: z.string(),
+  body: z.string(),
+  media: MediaSchema.nullable(),
+  delayAmount: z.number().int().min(0),
+  delayUnit: DelayUnitSchema,
+  sendAt: TimeOfDaySchema.nullable(),
+  enabled: z.boolean(),
+  sentCount: z.number().int().min(0),
+  createdAt: EpochMsSchema,
+  updatedAt: EpochMsSchema,
+});
+
+export const SequenceDetailSchema = z.object({
+  sequence: SequenceSummarySchema,
+  messages: z.array(MessageSchema),
+});
+
+export const SettingsSchema = z.object({
+  /** IANA name; all wall-clock rules (exact times, days) are reckoned in it. */
+  timeZone: TimeZoneSchema,
+});
+
+export const SchedulePreviewSchema = z.object({
+  timeZone: TimeZoneSchema,
+  subscribedAt: EpochMsSchema,
+  items: z.array(
+    z.object({
+      messageId: IdSchema,
+      name: z.string(),
+      position: z.number().int().min(1),
+      dueAt: EpochMsSchema,
+    }),
+  ),
+});
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  /** Where the core runs; the UI is the same either way. */
+  shell: z.enum(['electron', 'headless']),
+  machineTimeZone: z.string(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+const ById = z.strictObject({ id: IdSchema });
+
+const MessageFields = {
+  name: MessageNameSchema,
+  body: MessageBodySchema,
+  mediaId: IdSchema.nullable(),
+  delayAmount: DelayAmountSchema,
+  delayUnit: DelayUnitSchema,
+  sendAt: TimeOfDaySchema.nullable(),
+};
+
+// ---------------------------------------------------------------------------------------------
+// The method map
+// ---------------------------------------------------------------------------------------------
+export const contract = {
+  'app.info': { input: z.strictObject({}), output: AppInfoSchema },
+
+  'sequences.list': { input: z.strictObject({}), output: z.array(SequenceSummarySchema) },
+  'sequences.get': { input: ById, output: SequenceDetailSchema },
+  'sequences.create': {
+    input: z.strictObject({
+      name: SequenceNameSchema,
+      description: SequenceDescriptionSchema.optional().default(''),
+    }),
+    output: SequenceSummarySchema,
+  },
+  'sequences.update': {
+    input: z.strictObject({
+      id: IdSchema,
+      name: SequenceNameSchema.optional(),
+      description: SequenceDescriptionSchema.optional(),
+      active: z.boolean().optional(),
+    }),
+    output: SequenceSummarySchema,
+  },
+  'sequences.duplicate': { input: ById, output: SequenceSummarySchema },
+  'sequences.delete': { input: ById, output: z.object({ id: IdSchema }) },
+  'sequences.previewSchedule': {
+    input: z.strictObject({
+      id: IdSchema,
+      /** Defaults to now. */
+      subscribedAt: EpochMsSchema.optional(),
+    }),
+    output: SchedulePreviewSchema,
+  },
+
+  'messages.create': {
+    input: z.strictObject({
+      sequenceId: IdSchema,
+      ...MessageFields,
+      mediaId: MessageFields.mediaId.optional().default(null),
+      sendAt: MessageFields.sendAt.optional().default(null),
+      enabled: z.boolean().optional().default(true),
+    }),
+    output: MessageSchema,
+  },
+  'messages.update': {
+    input: z.strictObject({
+      id: IdSchema,
+      name: MessageFields.name.optional(),
+      body: MessageFields.body.optional(),
+      mediaId: MessageFields.mediaId.optional(),
+      delayAmount: MessageFields.delayAmount.optional(),
+      delayUnit: MessageFields.delayUnit.optional(),
+      sendAt: MessageFields.sendAt.optional(),
+    }),
+    output: MessageSchema,
+  },
+  'messages.delete': { input: ById, output: z.object({ id: IdSchema }) },
+  'messages.reorder': {
+    input: z.strictObject({
+      sequenceId: IdSchema,
+      /** Every message id of the sequence, exactly once, in the new order. */
+      orderedIds: z.array(IdSchema).min(1).max(10_000),
+    }),
+    output: z.array(MessageSchema),
+  },
+  'messages.setEnabled': {
+    input: z.strictObject({ id: IdSchema, enabled: z.boolean() }),
+    output: MessageSchema,
+  },
+
+  'media.add': {
+    input: z.strictObject({
+      fileName: z.string().trim().min(1, 'File name is required').max(LIMITS.mediaFileNameMax),
+      /** File content, base64. Size is checked on the decoded bytes. */
+      dataBase64: z
+        .string()
+        .min(1, 'The file is empty')
+        // base64 of 16 MB is ~21.4 MB; reject anything larger before decoding.
+        .max(Math.ceil((LIMITS.mediaBytesMax * 4) / 3) + 4, 'Files can be at most 16 MB'),
+    }),
+    output: MediaSchema,
+  },
+
+  'settings.get': { input: z.strictObject({}), output: SettingsSchema },
+  'settings.update': { input: SettingsSchema.partial().strict(), output: SettingsSchema },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+/** What a caller passes (defaults optional). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+/** What a handler receives after parsing (defaults filled in). */
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export const methodNames = Object.keys(contract) as MethodName[];
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push events (main → renderer)
+// ---------------------------------------------------------------------------------------------
+export const tableNames = ['sequences', 'messages', 'media', 'settings'] as const;
+export const TableNameSchema = z.enum(tableNames);
+export type TableName = z.infer<typeof TableNameSchema>;
+
+export const events = {
+  /** Some write touched these tables: views that read them refresh. */
+  'data.changed': z.object({ tables: z.array(TableNameSchema).min(1) }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The shape `window.api` has in Electron (preload) and the HTTP client mimics. */
+export interface AppApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<ApiResult<MethodOutput<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** IPC channel names shared by preload and the IPC transport. */
+export const IPC = {
+  call: 'api:call',
+  event: 'api:event',
+} as const;
