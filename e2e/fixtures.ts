@@ -77,9 +77,8 @@ export const test = base.extend<{ app: HeadlessApp }>({
         await page.goto(`${server.baseUrl}/#token=${token}`);
         await expect(page.locator('body')).toHaveAttribute('data-app-ready', 'true');
         if (route) {
-          await page.evaluate((hash) => {
-            window.location.hash = hash;
-          }, route);
+          // A string, because this file is type-checked without the DOM library.
+          await page.evaluate(`window.location.hash = ${JSON.stringify(route)}`);
         }
       },
       async restart() {
