@@ -319,8 +319,5 @@ export interface AppApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** IPC channel names shared by preload and the IPC transport. */
-export const IPC = {
-  call: 'api:call',
-  event: 'api:event',
-} as const;
+/** IPC channel names shared by preload and the IPC transport (own file: keeps zod out of the preload). */
+export { IPC } from './ipc-channels';

@@ -1,0 +1,23 @@
+import path from 'node:path';
+
+export interface AppPaths {
+  /** The bundled preload (dist-electron/preload.js). */
+  preload: string;
+  /** The built renderer folder (dist/renderer). */
+  rendererDir: string;
+  rendererIndex: string;
+}
+
+/**
+ * Where the shells find their files at run time. `bundleDir` is the folder of the running bundle,
+ * dist-electron/ (esbuild puts main.js, preload.js and headless.js there), so the renderer built
+ * by vite sits at ../dist/renderer — also inside app.asar once packaged.
+ */
+export function appPaths(bundleDir: string): AppPaths {
+  const rendererDir = path.join(bundleDir, '..', 'dist', 'renderer');
+  return {
+    preload: path.join(bundleDir, 'preload.js'),
+    rendererDir,
+    rendererIndex: path.join(rendererDir, 'index.html'),
+  };
+}

@@ -1,0 +1,127 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DATABASE_FILE_NAME } from '../core/app';
+import { silentLogger } from '../core/logger';
+import { describeStartupError, startHeadless, type RunningHeadless } from './headless-server';
+
+const TOKEN = 'headless-test-token';
+
+describe('startHeadless (real core, real HTTP)', () => {
+  let tmp: string;
+  let dataDir: string;
+  let staticDir: string;
+  const running: RunningHeadless[] = [];
+
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqa-'));
+    dataDir = path.join(tmp, 'data');
+    staticDir = path.join(tmp, 'renderer');
+    fs.mkdirSync(staticDir);
+    fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>UI</title>');
+  });
+
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const start = async (port = 0): Promise<RunningHeadless> => {
+    const server = await startHeadless({
+      dataDir,
+      port,
+      host: '127.0.0.1',
+      token: TOKEN,
+      staticDir,
+      version: '9.9.9',
+      logger: silentLogger,
+    });
+    running.push(server);
+    return server;
+  };
+
+  const call = async (server: RunningHeadless, method: string, input: unknown) => {
+    const res = await fetch(`${server.url}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+
+  it('serves the API, the UI and events for a data folder, and keeps data across restarts', async () => {
+    const server = await start();
+    expect(server.openUrl).toBe(`${server.url}/#token=${TOKEN}`);
+
+    expect(await call(server, 'app.info', {})).toMatchObject({
+      status: 200,
+      body: { ok: true, value: { version: '9.9.9', shell: 'headless', dataDir } },
+    });
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+
+    const abort = new AbortController();
+    const stream = await fetch(`${server.url}/api/events?token=${TOKEN}`, { signal: abort.signal });
+    const body = stream.body;
+    if (!body) throw new Error('no event stream');
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    const readUntil = async (needle: string): Promise<void> => {
+      while (!received.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        received += value;
+      }
+    };
+    await readUntil(': connected');
+
+    expect(await call(server, 'sequences.create', { name: 'Welcome' })).toMatchObject({
+      status: 200,
+      body: { ok: true, value: { name: 'Welcome' } },
+    });
+    await readUntil('event: data.changed\ndata: {"tables":["sequences"');
+    abort.abort();
+
+    expect(await call(server, 'sequences.create', { name: 12 })).toMatchObject({
+      status: 400,
+      body: { ok: false, error: { code: 'VALIDATION', field: 'name' } },
+    });
+    expect(await call(server, 'sequences.get', { id: 999 })).toMatchObject({
+      status: 404,
+      body: { ok: false, error: { code: 'NOT_FOUND' } },
+    });
+
+    await server.close();
+    const again = await start();
+    expect(await call(again, 'sequences.list', {})).toMatchObject({
+      status: 200,
+      body: { ok: true, value: [{ name: 'Welcome' }] },
+    });
+  });
+
+  it('fails to start, with a readable reason, when the port is taken', async () => {
+    const first = await start();
+    const failure = await start(first.port).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(describeStartupError(failure, { host: '127.0.0.1', port: first.port })).toBe(
+      `Port ${first.port} on 127.0.0.1 is already in use. Stop the other program or pick another port with --port.`,
+    );
+    // The first server is untouched by the failed attempt.
+    expect((await call(first, 'sequences.list', {})).status).toBe(200);
+  });
+
+  it('refuses a data folder written by a newer version', async () => {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const db = new Database(path.join(dataDir, DATABASE_FILE_NAME));
+    db.pragma('user_version = 9999');
+    db.close();
+    const failure = await start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(describeStartupError(failure, { host: '127.0.0.1', port: 0 })).toMatch(/newer version of Sequence Automation/);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The headless shell: the core plus the HTTP transport, with no Electron. Start-up is all or
+ * nothing — if the server cannot listen, the database is closed again before the error surfaces.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openCoreApp, type CoreApp } from '../core/app';
+import type { Logger } from '../core/logger';
+import { createDispatcher } from '../core/transport/dispatch';
+import { startHttpServer, type HttpServerHandle } from '../core/transport/http';
+import type { HeadlessOptions } from './headless-options';
+
+export interface HeadlessStartOptions extends HeadlessOptions {
+  /** The built renderer served at `/`. */
+  staticDir: string;
+  version: string;
+  logger: Logger;
+}
+
+export interface RunningHeadless {
+  /** e.g. http://127.0.0.1:5170, with the port actually bound. */
+  url: string;
+  port: number;
+  /** The address to open in a browser: the UI picks the token up from the fragment. */
+  openUrl: string;
+  /** Stops the HTTP server, then closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startHeadless(options: HeadlessStartOptions): Promise<RunningHeadless> {
+  if (!existsSync(path.join(options.staticDir, 'index.html'))) {
+    // The API still works; the person opening the address would only see 404s without this hint.
+    options.logger.warn('The UI is not built, so only the API is served. Run `npm run build` first.', {
+      staticDir: options.staticDir,
+    });
+  }
+  const core: CoreApp = openCoreApp({
+    dataDir: options.dataDir,
+    shell: 'headless',
+    version: options.version,
+    logger: options.logger,
+  });
+  let server: HttpServerHandle;
+  try {
+    server = await startHttpServer({
+      dispatch: createDispatcher(core.handlers, options.logger),
+      events: core.events,
+      token: options.token,
+      host: options.host,
+      port: options.port,
+      staticDir: options.staticDir,
+      logger: options.logger,
+    });
+  } catch (error) {
+    core.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    openUrl: `${server.url}/#token=${encodeURIComponent(options.token)}`,
+    close() {
+      closing ??= server.close().finally(() => core.close());
+      return closing;
+    },
+  };
+}
+
+/** A start-up failure in words for the person who typed the command. */
+export function describeStartupError(error: unknown, options: Pick<HeadlessOptions, 'host' | 'port'>): string {
+  const code = error instanceof Error && 'code' in error ? (error as NodeJS.ErrnoException).code : undefined;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `Port ${options.port} on ${options.host} is already in use. Stop the other program or pick another port with --port.`;
+    case 'EACCES':
+      return `Not allowed to listen on port ${options.port}. Pick a port above 1023 with --port.`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `The address ${options.host} is not available on this computer. Check --host.`;
+    default:
+      break;
+  }
+  // Our own errors (a database from a newer app, a damaged file) are already written for people.
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
