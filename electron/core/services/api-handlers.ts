@@ -1,4 +1,10 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/contract';
+import type { AppInfo } from '../../../shared/domain';
+import type { MediaService } from './media-service';
+import type { MessageService } from './message-service';
+import type { SchedulePreviewService } from './schedule-preview-service';
+import type { SequenceService } from './sequence-service';
+import type { SettingsService } from './settings-service';
 
 /**
  * One function per contract method. Inputs arrive already parsed by the transport (defaults
@@ -8,3 +14,39 @@ import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/cont
 export type ApiHandlers = {
   [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
 };
+
+export interface ApiServices {
+  readonly sequences: SequenceService;
+  readonly messages: MessageService;
+  readonly media: MediaService;
+  readonly settings: SettingsService;
+  readonly schedulePreview: SchedulePreviewService;
+  readonly appInfo: AppInfo;
+}
+
+/** Binds every contract method to its use case; no logic of its own. */
+export function createApiHandlers(services: ApiServices): ApiHandlers {
+  const { sequences, messages, media, settings, schedulePreview, appInfo } = services;
+  return {
+    'app.info': () => ({ ...appInfo }),
+
+    'sequences.list': () => sequences.list(),
+    'sequences.get': ({ id }) => sequences.get(id),
+    'sequences.create': (input) => sequences.create(input),
+    'sequences.update': (input) => sequences.update(input),
+    'sequences.duplicate': ({ id }) => sequences.duplicate(id),
+    'sequences.delete': ({ id }) => sequences.delete(id),
+    'sequences.previewSchedule': (input) => schedulePreview.preview(input),
+
+    'messages.create': (input) => messages.create(input),
+    'messages.update': (input) => messages.update(input),
+    'messages.delete': ({ id }) => messages.delete(id),
+    'messages.reorder': (input) => messages.reorder(input),
+    'messages.setEnabled': (input) => messages.setEnabled(input),
+
+    'media.add': (input) => media.add(input),
+
+    'settings.get': () => settings.get(),
+    'settings.update': (input) => settings.update(input),
+  };
+}

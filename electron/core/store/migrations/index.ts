@@ -1,0 +1,5 @@
+import type { Migration } from './migration';
+import { migration0001 } from './0001-initial';
+
+/** Every migration, oldest first. Append only: never edit or reorder a shipped entry. */
+export const migrations: readonly Migration[] = [migration0001];

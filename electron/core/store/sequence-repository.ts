@@ -1,0 +1,134 @@
+import type { SequenceSummary } from '../../../shared/domain';
+import type { SqliteDatabase } from './database';
+import { fromBoolean, toBoolean } from './row-values';
+
+interface SummaryRow {
+  id: number;
+  name: string;
+  description: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  message_count: number;
+  enabled_message_count: number;
+  sent_count: number;
+}
+
+export interface SequenceFields {
+  name: string;
+  description: string;
+  active: boolean;
+}
+
+/**
+ * The key two names are compared by: "Welcome" and "WELCOME" (and "Ölkur"/"ölkur", which SQLite's
+ * ASCII-only NOCASE would miss) are the same sequence name to a shop owner.
+ */
+export function sequenceNameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+// Counts come from messages; subscriber counts join here once subscriptions exist.
+const SUMMARY = `
+  SELECT s.id, s.name, s.description, s.active, s.created_at, s.updated_at,
+         COUNT(m.id) AS message_count,
+         COALESCE(SUM(m.enabled), 0) AS enabled_message_count,
+         COALESCE(SUM(m.sent_count), 0) AS sent_count
+  FROM sequences s
+  LEFT JOIN messages m ON m.sequence_id = s.id`;
+
+export class SequenceRepository {
+  private readonly selectAll;
+  private readonly selectOne;
+  private readonly selectIdByNameKey;
+  private readonly insertRow;
+  private readonly updateRow;
+  private readonly touchRow;
+  private readonly deleteRow;
+
+  constructor(db: SqliteDatabase) {
+    // Grouping by the (unique) name key rather than the id lets SQLite walk sequences_name_key in
+    // order and skip a sort.
+    this.selectAll = db.prepare<[], SummaryRow>(`${SUMMARY} GROUP BY s.name_key ORDER BY s.name_key`);
+    this.selectOne = db.prepare<[number], SummaryRow>(`${SUMMARY} WHERE s.id = ? GROUP BY s.id`);
+    this.selectIdByNameKey = db.prepare<[string], { id: number }>('SELECT id FROM sequences WHERE name_key = ?');
+    this.insertRow = db.prepare<[{ name: string; nameKey: string; description: string; active: 0 | 1; now: number }]>(
+      `INSERT INTO sequences (name, name_key, description, active, created_at, updated_at)
+       VALUES (@name, @nameKey, @description, @active, @now, @now)`,
+    );
+    this.updateRow = db.prepare<
+      [{ id: number; name: string; nameKey: string; description: string; active: 0 | 1; now: number }]
+    >(
+      `UPDATE sequences SET name = @name, name_key = @nameKey, description = @description, active = @active,
+              updated_at = @now
+       WHERE id = @id`,
+    );
+    this.touchRow = db.prepare<[number, number]>('UPDATE sequences SET updated_at = ? WHERE id = ?');
+    this.deleteRow = db.prepare<[number]>('DELETE FROM sequences WHERE id = ?');
+  }
+
+  /** Every sequence with its counts, in name order. */
+  list(): SequenceSummary[] {
+    return this.selectAll.all().map(toSummary);
+  }
+
+  findById(id: number): SequenceSummary | undefined {
+    const row = this.selectOne.get(id);
+    return row && toSummary(row);
+  }
+
+  /** The id of the sequence that already uses this name (compared case-insensitively), if any. */
+  findIdByName(name: string): number | undefined {
+    return this.selectIdByNameKey.get(sequenceNameKey(name))?.id;
+  }
+
+  insert(fields: SequenceFields, now: number): number {
+    const result = this.insertRow.run({
+      name: fields.name,
+      nameKey: sequenceNameKey(fields.name),
+      description: fields.description,
+      active: fromBoolean(fields.active),
+      now,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** False when no such sequence. */
+  update(id: number, fields: SequenceFields, now: number): boolean {
+    const result = this.updateRow.run({
+      id,
+      name: fields.name,
+      nameKey: sequenceNameKey(fields.name),
+      description: fields.description,
+      active: fromBoolean(fields.active),
+      now,
+    });
+    return result.changes === 1;
+  }
+
+  /** Marks the sequence as edited (its messages changed). */
+  touch(id: number, now: number): void {
+    this.touchRow.run(now, id);
+  }
+
+  /** Deletes the sequence and, by cascade, its messages. False when no such sequence. */
+  delete(id: number): boolean {
+    return this.deleteRow.run(id).changes === 1;
+  }
+}
+
+function toSummary(row: SummaryRow): SequenceSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    active: toBoolean(row.active),
+    messageCount: row.message_count,
+    enabledMessageCount: row.enabled_message_count,
+    subscriberCount: 0,
+    activeSubscriberCount: 0,
+    sentCount: row.sent_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The app's data: one SQLite file, migrated to the newest schema on open, with one repository
+ * per table group. Services group repository calls into use cases with `write` (one transaction
+ * each); nothing outside store/ touches SQL.
+ */
+import type { SqliteDatabase } from './database';
+import { openDatabase } from './database';
+import { MediaRepository } from './media-repository';
+import { MessageRepository } from './message-repository';
+import { migrate, type MigrationResult } from './migrations/runner';
+import { SequenceRepository } from './sequence-repository';
+import { SettingsRepository } from './settings-repository';
+
+export interface Store {
+  readonly db: SqliteDatabase;
+  readonly migration: MigrationResult;
+  readonly sequences: SequenceRepository;
+  readonly messages: MessageRepository;
+  readonly media: MediaRepository;
+  readonly settings: SettingsRepository;
+  /**
+   * Runs `work` in one IMMEDIATE transaction (the write lock is taken up front, so it cannot fail
+   * half-way for want of it). Anything thrown rolls everything back. `work` must be synchronous:
+   * an `await` inside would commit before the awaited work ran.
+   */
+  write<T>(work: () => T): T;
+  close(): void;
+}
+
+export function openStore(filePath: string): Store {
+  const db = openDatabase(filePath);
+  try {
+    const migration = migrate(db);
+    return {
+      db,
+      migration,
+      sequences: new SequenceRepository(db),
+      messages: new MessageRepository(db),
+      media: new MediaRepository(db),
+      settings: new SettingsRepository(db),
+      // better-sqlite3 rolls back and throws if `work` returns a Promise.
+      write: <T>(work: () => T): T => db.transaction(work).immediate(),
+      close: () => {
+        if (db.open) db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
