@@ -1,5 +1,5 @@
 /**
- * The timing rules of DESIGN.md §4, steps 1, 2 and 4: when a message falls due.
+ * The timing rules of DESIGN.md §4, steps 1–4: when a message falls due.
  *
  * Pure: every instant comes in through the arguments (no Date.now()). Inputs and outputs are UTC
  * epoch milliseconds; all wall-clock reasoning happens in the business time zone (`ctx.timeZone`,
@@ -14,10 +14,11 @@
  *      instant is not strictly after the base (only possible with 0 days), the next day's `sendAt`.
  *    - Minute/hour delay (and 0): the first daily `sendAt` at or after the step-1 instant.
  *      Subscribed 03:00, 2 hours, at 09:00 → 09:00 the same day; subscribed 10:00 → 09:00 next day.
+ * 3. Sending window. When `ctx.window` is set, the instant from steps 1–2 moves to the first
+ *    instant inside it (sending-window.ts): out of quiet hours, on an allowed weekday, not on a
+ *    closed date. planSchedule chains on these moved times, as the messages would really go.
  * 4. Chaining. The next message's base is when this one was actually sent; `planSchedule` assumes
  *    each goes out exactly on time, so its base is the previous due time.
- * (Step 3, the sending window, is applied by a later layer; `ScheduleContext` will grow an optional
- * field for it, so existing callers keep compiling.)
  *
  * DST choices — every calendar day has exactly one instant for a given wall time:
  * - A wall time inside a spring-forward gap (02:30 in Europe/Berlin on the last Sunday of March)
@@ -31,9 +32,12 @@
  *   time). "The first `sendAt` at or after" compares against these daily instants only, so a
  *   message at 01:30 never waits for the repeated 01:30 on that day.
  */
-import { IANAZone } from 'luxon';
 import type { DelayUnit } from '../../../shared/contract';
 import { validation } from '../errors';
+import { nextAllowedInstant, type SendingWindow } from './sending-window';
+import { HOUR_MS, MINUTE_MS, addCalendarDays, instantOf, parseTimeOfDay, wallTimeAt, zoneOf } from './zoned-time';
+
+export { nextAllowedInstant, type SendingWindow } from './sending-window';
 
 export interface MessageTiming {
   delayAmount: number;
@@ -43,32 +47,26 @@ export interface MessageTiming {
 }
 
 /**
- * Everything the rules need besides the message. Only ever extended with optional fields (the
- * sending window of §4 step 3 joins here), so `{ timeZone }` stays a valid context.
+ * Everything the rules need besides the message. Only ever extended with optional fields, so
+ * `{ timeZone }` stays a valid context.
  */
 export interface ScheduleContext {
   /** IANA business time zone, e.g. "Europe/Berlin". */
   timeZone: string;
-}
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-
-/** A calendar date plus wall-clock time; `month` is 1-12. */
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
+  /** Step 3; absent means every instant is open for sending. */
+  window?: SendingWindow | undefined;
 }
 
 /** When a message falls due, given the base instant (previous message's actual send time, or subscribed_at for the first). */
 export function dueAtAfter(baseMs: number, timing: MessageTiming, ctx: ScheduleContext): number {
-  const zone = zoneOf(ctx.timeZone);
-  const sendAt = timing.sendAt === null ? null : parseTimeOfDay(timing.sendAt);
+  const stepTwo = exactDueAt(baseMs, timing, ctx.timeZone);
+  return ctx.window === undefined ? stepTwo : nextAllowedInstant(stepTwo, ctx.timeZone, ctx.window);
+}
+
+/** Steps 1 and 2: the delay, then the exact time of day. */
+function exactDueAt(baseMs: number, timing: MessageTiming, timeZone: string): number {
+  const zone = zoneOf(timeZone);
+  const sendAt = timing.sendAt === null ? null : parseTimeOfDay(timing.sendAt, 'sendAt');
   const amount = timing.delayAmount;
   if (!Number.isInteger(amount) || amount < 0) {
     throw validation(`Delay must be a whole number of at least 0, got ${amount}.`, 'delayAmount');
@@ -103,73 +101,4 @@ export function planSchedule<T extends MessageTiming>(
     base = dueAt;
   }
   return plan;
-}
-
-function zoneOf(name: string): IANAZone {
-  const zone = IANAZone.create(name);
-  if (!zone.isValid) throw validation(`Unknown time zone "${name}".`, 'timeZone');
-  return zone;
-}
-
-function parseTimeOfDay(text: string): Pick<WallTime, 'hour' | 'minute' | 'second' | 'millisecond'> {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  if (match === null) throw validation(`Use a 24-hour time such as 09:00, got "${text}".`, 'sendAt');
-  return { hour: Number(match[1]), minute: Number(match[2]), second: 0, millisecond: 0 };
-}
-
-/** Zone offset in ms at an instant (luxon reports minutes). */
-function offsetMs(zone: IANAZone, ms: number): number {
-  return zone.offset(ms) * MINUTE_MS;
-}
-
-function wallTimeAt(zone: IANAZone, ms: number): WallTime {
-  const d = new Date(ms + offsetMs(zone, ms));
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    millisecond: d.getUTCMilliseconds(),
-  };
-}
-
-/** Pure Gregorian calendar arithmetic; the wall-clock fields are kept as they are. */
-function addCalendarDays(wall: WallTime, days: number): WallTime {
-  const d = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days));
-  return { ...wall, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** The wall time written as if it were UTC: instant = this − offset. */
-function wallAsUtc(wall: WallTime): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
-}
-
-/**
- * The instant a wall time names in the zone: the earliest one if it occurs twice (overlap), the
- * end of the gap if it does not occur (spring forward). See the doc block at the top.
- */
-function instantOf(zone: IANAZone, wall: WallTime): number {
-  const local = wallAsUtc(wall);
-  // Every offset the zone uses within two days either side: enough for any real transition,
-  // including whole-day jumps such as Pacific/Apia skipping 30 Dec 2011.
-  const offsets = new Set<number>();
-  for (let k = -4; k <= 4; k++) offsets.add(offsetMs(zone, local + k * 12 * HOUR_MS));
-
-  const candidates = [...offsets].map((o) => local - o).filter((t) => t + offsetMs(zone, t) === local);
-  if (candidates.length > 0) return Math.min(...candidates);
-
-  // In a gap: wall(t) = t + offset(t) runs below `local` before the jump and above it after, so
-  // the first minute whose wall time reaches `local` is the moment the clocks jump.
-  let lo = local - Math.max(...offsets); // wall(lo) < local
-  let hi = local - Math.min(...offsets); // wall(hi) > local
-  lo = Math.floor(lo / MINUTE_MS);
-  hi = Math.ceil(hi / MINUTE_MS);
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (mid * MINUTE_MS + offsetMs(zone, mid * MINUTE_MS) >= local) hi = mid;
-    else lo = mid;
-  }
-  return hi * MINUTE_MS;
 }

@@ -1,0 +1,151 @@
+import type { Logger } from '../logger';
+
+/**
+ * What every outbound channel (test mode, SMS providers, later WhatsApp) offers the delivery
+ * engine (DESIGN.md §5–§6).
+ *
+ * Contract the engine relies on:
+ * - `send` never rejects for anything the outside world does (network, provider, bad number): it
+ *   resolves with a `SendResult`. Every failure carries a `ChannelError` whose `kind` tells the
+ *   engine what to do:
+ *     transient     retry later with backoff (counts as an attempt): timeouts, 5xx, 429, resets.
+ *                   The message MAY have reached the provider, so a retry must reuse the same
+ *                   `deliveryKey` (safe where `idempotentSend`).
+ *     permanent     this message will never go through (invalid number, refused content): mark
+ *                   the delivery failed with `reason` and move on / stop per the setting.
+ *     channel-down  the channel itself cannot send right now (login rejected, gateway
+ *                   unreachable, WhatsApp unlinked). NOT the message's fault: do not count an
+ *                   attempt; pause this channel's queue until `status()` is `ready` again. The
+ *                   message was not accepted by the provider.
+ * - `deliveryKey` is the idempotency key of one (subscription, message) delivery. Where
+ *   `idempotentSend` is true, sending the same key twice reaches the customer at most once, so
+ *   start-up recovery may simply resend a `claimed` delivery with its key. A deliberate
+ *   "send again" by the owner must use a NEW key (e.g. suffix an attempt number), or the
+ *   provider will treat it as the same message.
+ * - Otherwise recovery asks `lookup` (when present) or marks the delivery `unknown`.
+ * - Status: `status()` is the last known state and never does I/O. While a channel is down the
+ *   engine calls `probe()` now and then (e.g. on its one-minute safety tick); a channel may also
+ *   change state by itself (a successful send makes it ready, a rejected login makes it down).
+ *   `onStatusChange` reports every change, so the UI and the engine can react.
+ * - `reason` strings are for a shop owner (shown in the activity log and status bar); `detail`
+ *   holds what a technician needs (HTTP status, provider message).
+ */
+
+/** The channels a sequence can be set to send through. */
+export type ChannelId = 'test' | 'sms' | 'whatsapp';
+
+export interface MediaAttachment {
+  /** A file inside the app's data folder (never a path the renderer chose). */
+  filePath: string;
+  mimeType: string;
+  fileName: string;
+}
+
+export interface OutboundMessage {
+  /** Stable id of the (subscription, message) delivery: the idempotency key. */
+  deliveryKey: string;
+  /** E.164, e.g. +4915123456789. */
+  to: string;
+  /** The rendered text (template placeholders already filled in). */
+  text: string;
+  media: MediaAttachment | null;
+}
+
+export type ChannelErrorKind = 'transient' | 'permanent' | 'channel-down';
+
+export interface ChannelError {
+  kind: ChannelErrorKind;
+  /** Readable for a shop owner. */
+  reason: string;
+  /** For a technician: HTTP status, provider message, error code. */
+  detail?: string;
+  /** The provider asked us to wait at least this long (HTTP Retry-After). */
+  retryAfterMs?: number;
+}
+
+export type SendResult =
+  | {
+      ok: true;
+      /** The provider's id of the message (SMSGate: our key). */
+      providerMessageId: string;
+      /** The provider already had this key: accepted earlier, not sent again. */
+      deduplicated?: boolean;
+      /** Something the owner should know although it went out, e.g. "the attachment was not sent: SMS carries text only". */
+      note?: string;
+    }
+  | { ok: false; error: ChannelError };
+
+export type ChannelState = 'ready' | 'connecting' | 'down' | 'not-configured';
+
+export interface ChannelStatus {
+  state: ChannelState;
+  /** Why it is not ready, readable for a shop owner; null when ready. */
+  reason: string | null;
+}
+
+/** What a provider knows about a delivery key, for start-up recovery of `claimed` deliveries. */
+export type LookupResult =
+  /** The provider has the message (queued, sent or delivered): record it as sent. */
+  | { outcome: 'sent'; providerMessageId: string }
+  /** The provider never received it: safe to send. */
+  | { outcome: 'not-sent' }
+  /** The provider received it but it failed there (or was cancelled). */
+  | { outcome: 'failed'; error: ChannelError }
+  /** Could not find out (gateway unreachable, unexpected answer). */
+  | { outcome: 'unknown'; reason: string };
+
+export interface Channel {
+  readonly id: ChannelId;
+  /** Same `deliveryKey` twice reaches the customer at most once (see the doc block). */
+  readonly idempotentSend: boolean;
+  /** Whether `media` is delivered; if not, `send` sends the text and says so in `note`. */
+  readonly carriesMedia: boolean;
+  status(): ChannelStatus;
+  /** Returns an unsubscribe function. */
+  onStatusChange(listener: (status: ChannelStatus) => void): () => void;
+  /** Re-checks whether the channel can send (cheap; no message is sent). */
+  probe(signal?: AbortSignal): Promise<ChannelStatus>;
+  /** Never rejects for outside failures; an aborted signal resolves as a transient error. */
+  send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+  /** Present when the provider can tell whether it has a delivery key. Never rejects. */
+  lookup?(deliveryKey: string, signal?: AbortSignal): Promise<LookupResult>;
+}
+
+/** Holds a channel's last known status and tells listeners when it changes. */
+export class ChannelStatusHolder {
+  private current: ChannelStatus;
+  private readonly listeners = new Set<(status: ChannelStatus) => void>();
+
+  constructor(
+    initial: ChannelStatus,
+    private readonly logger: Logger,
+  ) {
+    this.current = initial;
+  }
+
+  get(): ChannelStatus {
+    return this.current;
+  }
+
+  set(next: ChannelStatus): void {
+    if (next.state === this.current.state && next.reason === this.current.reason) return;
+    this.current = next;
+    for (const listener of [...this.listeners]) {
+      // A failing listener must not turn a send result into a rejection (see Channel.send).
+      try {
+        listener(next);
+      } catch (error) {
+        this.logger.error('A channel status listener failed', { error: String(error) });
+      }
+    }
+  }
+
+  subscribe(listener: (status: ChannelStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+export const READY: ChannelStatus = { state: 'ready', reason: null };
