@@ -1,0 +1,50 @@
+/** Top level: picks the page for the route and wires push events to the stores. */
+import { useEffect, useState } from 'react';
+import { connectionMode, onAuthRejected } from './api';
+import { AppFrame } from './components/AppFrame';
+import { TokenScreen } from './components/TokenScreen';
+import { forgetToken } from './session-token';
+import { useRoute } from './router';
+import { startDataSync } from './stores/data-sync';
+import { useSettings } from './stores/settings';
+import { SequencesPage } from './pages/sequences/SequencesPage';
+import { SequenceEditorPage } from './pages/editor/SequenceEditorPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+
+export function App() {
+  const [mode] = useState(connectionMode);
+  if (mode === 'needs-token') return <TokenScreen reason="missing" />;
+  return <ConnectedApp />;
+}
+
+function ConnectedApp() {
+  const route = useRoute();
+  const [rejected, setRejected] = useState(false);
+
+  useEffect(
+    () =>
+      onAuthRejected(() => {
+        forgetToken();
+        setRejected(true);
+      }),
+    [],
+  );
+
+  useEffect(() => startDataSync(), []);
+
+  useEffect(() => {
+    // The business time zone is needed on several pages; load it once up front. The store keeps
+    // any failure for the settings page to show.
+    void useSettings.getState().load();
+  }, []);
+
+  if (rejected) return <TokenScreen reason="rejected" />;
+
+  return (
+    <AppFrame route={route}>
+      {route.page === 'sequences' ? <SequencesPage /> : null}
+      {route.page === 'sequence' ? <SequenceEditorPage key={route.id} id={route.id} /> : null}
+      {route.page === 'settings' ? <SettingsPage /> : null}
+    </AppFrame>
+  );
+}

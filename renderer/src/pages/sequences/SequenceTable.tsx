@@ -1,0 +1,157 @@
+/** The sequences as a table: what each one is, how far it got, and what you can do with it. */
+import type { SequenceSummary } from '../../../../shared/domain';
+import { Icon } from '../../components/Icon';
+import { Switch } from '../../components/Switch';
+import { hrefFor } from '../../router';
+
+interface SequenceTableProps {
+  sequences: SequenceSummary[];
+  pendingActive: ReadonlySet<number>;
+  duplicating: number | null;
+  onToggleActive: (sequence: SequenceSummary, active: boolean) => void;
+  onDuplicate: (sequence: SequenceSummary) => void;
+  onEdit: (sequence: SequenceSummary) => void;
+  onDelete: (sequence: SequenceSummary) => void;
+}
+
+export function SequenceTable({ sequences, pendingActive, duplicating, onToggleActive, onDuplicate, onEdit, onDelete }: SequenceTableProps) {
+  return (
+    <div className="card table-card">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Sequence</th>
+            <th scope="col" className="num">
+              Messages
+            </th>
+            <th scope="col" className="num">
+              Subscribers
+            </th>
+            <th scope="col" className="num">
+              Messages sent
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col" className="actions-col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sequences.map((sequence) => {
+            const href = hrefFor({ page: 'sequence', id: sequence.id });
+            const disabledCount = sequence.messageCount - sequence.enabledMessageCount;
+            return (
+              <tr key={sequence.id} data-testid="sequence-row" data-sequence-name={sequence.name} data-sequence-id={sequence.id}>
+                <td className="cell-main">
+                  <a className="row-title" href={href} data-testid="sequence-open">
+                    {sequence.name}
+                  </a>
+                  {sequence.description ? <div className="row-sub">{sequence.description}</div> : null}
+                </td>
+                <td className="num" data-testid="sequence-message-count">
+                  {sequence.messageCount}
+                  {disabledCount > 0 ? <span className="muted small"> ({disabledCount} off)</span> : null}
+                </td>
+                <td className="num">
+                  <a
+                    className="count-link"
+                    href={href}
+                    aria-label={`${sequence.subscriberCount} subscribers of ${sequence.name}`}
+                    data-testid="sequence-subscribers"
+                  >
+                    <Icon name="users" />
+                    {sequence.subscriberCount.toLocaleString('en-GB')}
+                  </a>
+                </td>
+                <td className="num" data-testid="sequence-sent-count">
+                  {sequence.sentCount.toLocaleString('en-GB')}
+                </td>
+                <td>
+                  <Switch
+                    checked={sequence.active}
+                    label={`Active: ${sequence.name}`}
+                    text={sequence.active ? 'Active' : 'Paused'}
+                    onChange={(active) => onToggleActive(sequence, active)}
+                    disabled={pendingActive.has(sequence.id)}
+                    testId="row-toggle-active"
+                  />
+                </td>
+                <td className="actions-col">
+                  <div className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small button-ghost"
+                      onClick={() => onDuplicate(sequence)}
+                      disabled={duplicating === sequence.id}
+                      aria-label={`Make a duplicate of ${sequence.name}`}
+                      title="Make a duplicate: a copy with all its messages, without subscribers"
+                      data-testid="row-duplicate"
+                    >
+                      <Icon name="copy" />
+                      <span className="button-label">{duplicating === sequence.id ? 'Copying…' : 'Make Duplicate'}</span>
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost"
+                      onClick={() => onEdit(sequence)}
+                      aria-label={`Edit name and description of ${sequence.name}`}
+                      title="Edit name and description"
+                      data-testid="row-edit"
+                    >
+                      <Icon name="edit" />
+                      <span className="button-label">Edit</span>
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost button-ghost-danger"
+                      onClick={() => onDelete(sequence)}
+                      aria-label={`Delete ${sequence.name}`}
+                      title="Delete"
+                      data-testid="row-delete"
+                    >
+                      <Icon name="trash" />
+                      <span className="button-label">Delete</span>
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Grey placeholder rows while the first load runs, so the page does not jump when data arrives. */
+export function SequenceTableSkeleton() {
+  return (
+    <div className="card table-card" aria-busy="true" aria-label="Loading sequences">
+      <table className="table">
+        <tbody>
+          {[0, 1, 2].map((row) => (
+            <tr key={row} className="skeleton-row">
+              <td className="cell-main">
+                <span className="skeleton skeleton-title" />
+                <span className="skeleton skeleton-sub" />
+              </td>
+              <td>
+                <span className="skeleton skeleton-num" />
+              </td>
+              <td>
+                <span className="skeleton skeleton-num" />
+              </td>
+              <td>
+                <span className="skeleton skeleton-num" />
+              </td>
+              <td>
+                <span className="skeleton skeleton-switch" />
+              </td>
+              <td />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
