@@ -10,6 +10,24 @@
  */
 import { z } from 'zod';
 import { isValidTimeZone } from './time-zone';
+import {
+  ContactDetailSchema,
+  ContactListItemSchema,
+  ContactSchema,
+  ContactsImportInputSchema,
+  ContactsListInputSchema,
+  ContactUpsertInputSchema,
+  CountryCodeSchema,
+  CsvExportSchema,
+  ImportProgressSchema,
+  ImportResultSchema,
+  SubscriberAddInputSchema,
+  SubscriberDetailSchema,
+  SubscriberSchema,
+  SubscribersListInputSchema,
+  page,
+} from './schemas/people';
+export * from './schemas/people';
 
 // ---------------------------------------------------------------------------------------------
 // Limits a shop owner can run into; the UI shows the same numbers.
@@ -56,9 +74,8 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------
-export const IdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-/** UTC epoch milliseconds. */
-export const EpochMsSchema = z.number().int().min(0).max(8.64e15);
+import { EpochMsSchema, IdSchema } from './schemas/primitives';
+export { EpochMsSchema, IdSchema };
 
 export const delayUnits = ['minutes', 'hours', 'days'] as const;
 export const DelayUnitSchema = z.enum(delayUnits);
@@ -153,6 +170,8 @@ export const SequenceDetailSchema = z.object({
 export const SettingsSchema = z.object({
   /** IANA name; all wall-clock rules (exact times, days) are reckoned in it. */
   timeZone: TimeZoneSchema,
+  /** Country assumed for phone numbers typed without `+` (default: from the machine's locale). */
+  defaultCountry: CountryCodeSchema,
 });
 
 export const SchedulePreviewSchema = z.object({
@@ -276,6 +295,26 @@ export const contract = {
     output: MediaSchema,
   },
 
+  'contacts.list': { input: ContactsListInputSchema, output: page(ContactListItemSchema) },
+  'contacts.get': { input: ById, output: ContactDetailSchema },
+  'contacts.upsert': { input: ContactUpsertInputSchema, output: ContactSchema },
+  /** Deletes the contact and cancels everything still pending for them. */
+  'contacts.delete': { input: ById, output: z.object({ id: IdSchema }) },
+  /** Resolves when the import has finished or was cancelled; `import.progress` events report on the way. */
+  'contacts.import': { input: ContactsImportInputSchema, output: ImportResultSchema },
+  'contacts.cancelImport': { input: z.strictObject({ importId: z.string().min(1).max(64) }), output: z.object({ cancelled: z.boolean() }) },
+  'contacts.export': { input: z.strictObject({ search: z.string().trim().max(100).optional().default('') }), output: CsvExportSchema },
+
+  'subscribers.add': { input: SubscriberAddInputSchema, output: SubscriberSchema },
+  'subscribers.list': { input: SubscribersListInputSchema, output: page(SubscriberSchema) },
+  'subscribers.get': { input: ById, output: SubscriberDetailSchema },
+  'subscribers.pause': { input: ById, output: SubscriberSchema },
+  'subscribers.resume': { input: ById, output: SubscriberSchema },
+  'subscribers.unsubscribe': { input: ById, output: SubscriberSchema },
+  /** Removes the subscription itself (its history goes with it); the contact stays. */
+  'subscribers.remove': { input: ById, output: z.object({ id: IdSchema }) },
+  'subscribers.export': { input: z.strictObject({ sequenceId: IdSchema }), output: CsvExportSchema },
+
   'settings.get': { input: z.strictObject({}), output: SettingsSchema },
   'settings.update': { input: SettingsSchema.partial().strict(), output: SettingsSchema },
 } as const;
@@ -296,13 +335,15 @@ export function isMethodName(name: string): name is MethodName {
 // ---------------------------------------------------------------------------------------------
 // Push events (main → renderer)
 // ---------------------------------------------------------------------------------------------
-export const tableNames = ['sequences', 'messages', 'media', 'settings'] as const;
+export const tableNames = ['sequences', 'messages', 'media', 'settings', 'contacts', 'subscriptions', 'deliveries'] as const;
 export const TableNameSchema = z.enum(tableNames);
 export type TableName = z.infer<typeof TableNameSchema>;
 
 export const events = {
   /** Some write touched these tables: views that read them refresh. */
   'data.changed': z.object({ tables: z.array(TableNameSchema).min(1) }),
+  /** A CSV import moved on (throttled: a few per second at most). */
+  'import.progress': ImportProgressSchema,
 } as const;
 
 export type Events = typeof events;

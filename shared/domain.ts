@@ -9,6 +9,16 @@ import type {
   SequenceSummarySchema,
   SettingsSchema,
 } from './contract';
+import type {
+  ContactDetailSchema,
+  ContactListItemSchema,
+  ContactSchema,
+  ImportProgressSchema,
+  ImportResultSchema,
+  SubscriberDetailSchema,
+  SubscriberSchema,
+  TimelineEntrySchema,
+} from './schemas/people';
 
 export type Media = z.infer<typeof MediaSchema>;
 export type MediaKind = Media['kind'];
@@ -18,4 +28,15 @@ export type SequenceDetail = z.infer<typeof SequenceDetailSchema>;
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SchedulePreview = z.infer<typeof SchedulePreviewSchema>;
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export type Contact = z.infer<typeof ContactSchema>;
+export type ContactDetail = z.infer<typeof ContactDetailSchema>;
+export type ContactListItem = z.infer<typeof ContactListItemSchema>;
+export type Subscriber = z.infer<typeof SubscriberSchema>;
+export type SubscriberDetail = z.infer<typeof SubscriberDetailSchema>;
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
+
 export type { DelayUnit, ApiError, ApiResult, ErrorCode, TableName } from './contract';
+export type { SubscriptionStatus } from './schemas/people';

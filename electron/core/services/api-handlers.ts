@@ -1,10 +1,14 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/contract';
 import type { AppInfo } from '../../../shared/domain';
+import type { ExportService } from '../import/export-service';
+import type { ImportService } from '../import/import-service';
+import type { ContactService } from './contact-service';
 import type { MediaService } from './media-service';
 import type { MessageService } from './message-service';
 import type { SchedulePreviewService } from './schedule-preview-service';
 import type { SequenceService } from './sequence-service';
 import type { SettingsService } from './settings-service';
+import type { SubscriberService } from './subscriber-service';
 
 /**
  * One function per contract method. Inputs arrive already parsed by the transport (defaults
@@ -21,12 +25,16 @@ export interface ApiServices {
   readonly media: MediaService;
   readonly settings: SettingsService;
   readonly schedulePreview: SchedulePreviewService;
+  readonly contacts: ContactService;
+  readonly subscribers: SubscriberService;
+  readonly imports: ImportService;
+  readonly exports: ExportService;
   readonly appInfo: AppInfo;
 }
 
 /** Binds every contract method to its use case; no logic of its own. */
 export function createApiHandlers(services: ApiServices): ApiHandlers {
-  const { sequences, messages, media, settings, schedulePreview, appInfo } = services;
+  const { sequences, messages, media, settings, schedulePreview, contacts, subscribers, imports, exports: csvExports, appInfo } = services;
   return {
     'app.info': () => ({ ...appInfo }),
 
@@ -45,6 +53,23 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
     'messages.setEnabled': (input) => messages.setEnabled(input),
 
     'media.add': (input) => media.add(input),
+
+    'contacts.list': (input) => contacts.list(input),
+    'contacts.get': ({ id }) => contacts.get(id),
+    'contacts.upsert': (input) => contacts.upsert(input),
+    'contacts.delete': ({ id }) => contacts.delete(id),
+    'contacts.import': (input) => imports.run(input),
+    'contacts.cancelImport': ({ importId }) => imports.cancel(importId),
+    'contacts.export': (input) => csvExports.contacts(input),
+
+    'subscribers.add': (input) => subscribers.add(input),
+    'subscribers.list': (input) => subscribers.list(input),
+    'subscribers.get': ({ id }) => subscribers.get(id),
+    'subscribers.pause': ({ id }) => subscribers.pause(id),
+    'subscribers.resume': ({ id }) => subscribers.resume(id),
+    'subscribers.unsubscribe': ({ id }) => subscribers.unsubscribe(id),
+    'subscribers.remove': ({ id }) => subscribers.remove(id),
+    'subscribers.export': (input) => csvExports.subscribers(input),
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => settings.update(input),

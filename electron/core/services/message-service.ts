@@ -1,18 +1,25 @@
 /**
  * Message use cases inside one sequence. Positions stay 1..n without gaps through every create,
  * delete and reorder; each use case is one transaction, so a failure leaves the order as it was.
- * A message edit also marks its sequence as updated (the list shows counts that just changed).
+ * A message edit also marks its sequence as updated (the list shows counts that just changed), and
+ * recomputes the next message and due time of the sequence's active and paused subscribers in the
+ * same transaction (subscription-progress.ts): nobody receives a message twice because of an edit.
  */
 import { LIMITS, type DelayUnit, type ParsedInput } from '../../../shared/contract';
 import type { Message } from '../../../shared/domain';
 import { notFound, validation } from '../errors';
 import type { MessageFields } from '../store/message-repository';
 import type { ServiceDeps } from './service-deps';
+import type { SettingsService } from './settings-service';
+import { recomputeForSequence } from './subscription-progress';
 
 const MINUTES_PER_UNIT: Record<DelayUnit, number> = { minutes: 1, hours: 60, days: 24 * 60 };
 
 export class MessageService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly settings: SettingsService,
+  ) {}
 
   create(input: ParsedInput<'messages.create'>): Message {
     const { store, clock } = this.deps;
@@ -23,10 +30,10 @@ export class MessageService {
       const now = clock.now();
       const id = store.messages.append(sequenceId, fields, enabled, now);
       store.sequences.touch(sequenceId, now);
-      return this.message(id);
+      return { result: this.message(id), recomputed: this.recompute(sequenceId, now) };
     });
-    this.announce();
-    return message;
+    this.announce(message.recomputed);
+    return message.result;
   }
 
   /** Changes only the fields given. */
@@ -46,21 +53,30 @@ export class MessageService {
       const now = clock.now();
       store.messages.update(input.id, fields, now);
       store.sequences.touch(current.sequenceId, now);
-      return this.message(input.id);
+      // Only the timing decides who gets what when: a new text or name changes nobody's schedule.
+      const timingChanged =
+        fields.delayAmount !== current.delayAmount || fields.delayUnit !== current.delayUnit || fields.sendAt !== current.sendAt;
+      return { result: this.message(input.id), recomputed: timingChanged ? this.recompute(current.sequenceId, now) : 0 };
     });
-    this.announce();
-    return message;
+    this.announce(message.recomputed);
+    return message.result;
   }
 
   delete(id: number): { id: number } {
     const { store, clock } = this.deps;
-    store.write(() => {
-      const { sequenceId } = this.existing(id);
+    const outcome = store.write(() => {
+      const { sequenceId, position } = this.existing(id);
+      const now = clock.now();
+      // Before the delete: whoever reached this message keeps their place (its successor is next).
+      // Those are also the ones with a delivery of it, which goes with it.
+      const reached = store.subscriptions.shiftForDeletedMessage(sequenceId, position);
       store.messages.delete(id);
       store.messages.renumber(sequenceId, store.messages.idsBySequence(sequenceId));
-      store.sequences.touch(sequenceId, clock.now());
+      store.sequences.touch(sequenceId, now);
+      return { reached, recomputed: this.recompute(sequenceId, now) };
     });
-    this.announce();
+    if (outcome.reached > 0) this.deps.events.dataChanged('messages', 'sequences', 'subscriptions', 'deliveries');
+    else this.announce(outcome.recomputed);
     return { id };
   }
 
@@ -77,12 +93,13 @@ export class MessageService {
           'orderedIds',
         );
       }
+      const now = clock.now();
       store.messages.renumber(sequenceId, orderedIds);
-      store.sequences.touch(sequenceId, clock.now());
-      return store.messages.listBySequence(sequenceId);
+      store.sequences.touch(sequenceId, now);
+      return { result: store.messages.listBySequence(sequenceId), recomputed: this.recompute(sequenceId, now) };
     });
-    this.announce();
-    return messages;
+    this.announce(messages.recomputed);
+    return messages.result;
   }
 
   /** A disabled message keeps its place and is skipped when sending. */
@@ -93,14 +110,20 @@ export class MessageService {
       const now = clock.now();
       store.messages.setEnabled(input.id, input.enabled, now);
       store.sequences.touch(sequenceId, now);
-      return this.message(input.id);
+      return { result: this.message(input.id), recomputed: this.recompute(sequenceId, now) };
     });
-    this.announce();
-    return message;
+    this.announce(message.recomputed);
+    return message.result;
   }
 
-  private announce(): void {
-    this.deps.events.dataChanged('messages', 'sequences');
+  /** Brings the sequence's live subscriptions in line with its messages; how many changed. */
+  private recompute(sequenceId: number, now: number): number {
+    return recomputeForSequence(this.deps.store, sequenceId, { ...this.settings.scheduleContext(), now });
+  }
+
+  private announce(recomputed: number): void {
+    if (recomputed > 0) this.deps.events.dataChanged('messages', 'sequences', 'subscriptions');
+    else this.deps.events.dataChanged('messages', 'sequences');
   }
 
   private existing(id: number): Message {

@@ -19,11 +19,11 @@ export class SchedulePreviewService {
     const { store, clock } = this.deps;
     if (store.sequences.findById(input.id) === undefined) throw notFound('Sequence', input.id);
     const enabled = store.messages.listBySequence(input.id).filter((message) => message.enabled);
-    const { timeZone } = this.settings.get();
+    const ctx = this.settings.scheduleContext();
     const subscribedAt = input.subscribedAt ?? clock.now();
-    const plan = planSchedule(subscribedAt, enabled, { timeZone });
+    const plan = planSchedule(subscribedAt, enabled, ctx);
     return {
-      timeZone,
+      timeZone: ctx.timeZone,
       subscribedAt,
       items: plan.map(({ message, dueAt }) => ({
         messageId: message.id,

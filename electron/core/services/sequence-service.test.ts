@@ -131,7 +131,7 @@ describe('sequences', () => {
     await addMessage(b.id, 'two');
     h.changes.length = 0;
     expect(await h.call('sequences.delete', { id: a.id })).toEqual({ id: a.id });
-    expect(h.changes).toEqual([['messages', 'sequences']]);
+    expect(h.changes).toEqual([['deliveries', 'messages', 'sequences', 'subscriptions']]);
     expect((await h.call('sequences.list', {})).map((s) => s.name)).toEqual(['B']);
     await expect(h.call('sequences.get', { id: a.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(h.call('sequences.delete', { id: a.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,6 +1,7 @@
 /**
  * Sequence use cases: list, open, create, rename/pause, duplicate, delete. Each write is one
- * transaction and announces the tables it touched after it commits.
+ * transaction and announces the tables it touched after it commits. The list carries subscriber
+ * counts (all subscriptions, and active ones); deleting a sequence deletes its subscriptions.
  */
 import { LIMITS, type ParsedInput } from '../../../shared/contract';
 import type { SequenceDetail, SequenceSummary } from '../../../shared/domain';
@@ -76,7 +77,7 @@ export class SequenceService {
     store.write(() => {
       if (!store.sequences.delete(id)) throw notFound('Sequence', id);
     });
-    events.dataChanged('sequences', 'messages');
+    events.dataChanged('sequences', 'messages', 'subscriptions', 'deliveries');
     return { id };
   }
 

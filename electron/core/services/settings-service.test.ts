@@ -1,30 +1,58 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detectMachineCountry } from './settings-service';
 import { createHarness, type Harness } from './test-harness';
 
 describe('settings', () => {
   let h: Harness;
   beforeEach(() => {
-    h = createHarness({ machineTimeZone: 'America/New_York' });
+    h = createHarness({ machineTimeZone: 'America/New_York', machineCountry: 'US' });
   });
   afterEach(() => h.cleanup());
 
-  it("defaults the business time zone to the machine's", async () => {
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York' });
+  it("defaults the business time zone and the phone country to the machine's", async () => {
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US' });
   });
 
   it('stores a new time zone, announces it, and keeps it', async () => {
-    expect(await h.call('settings.update', { timeZone: 'Asia/Kolkata' })).toEqual({ timeZone: 'Asia/Kolkata' });
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'Asia/Kolkata' });
+    expect(await h.call('settings.update', { timeZone: 'Asia/Kolkata' })).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US' });
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US' });
+    expect(h.changes).toEqual([['settings']]);
+  });
+
+  it('stores a default country, upper-cased, and refuses one libphonenumber does not know', async () => {
+    expect(await h.call('settings.update', { defaultCountry: ' in ' })).toEqual({ timeZone: 'America/New_York', defaultCountry: 'IN' });
+    await expect(h.call('settings.update', { defaultCountry: 'XX' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      field: 'defaultCountry',
+      message: expect.stringContaining('“XX” is not a country code we know'),
+    });
+    await expect(h.call('settings.update', { defaultCountry: 'Germany' })).rejects.toThrow(/two-letter country code/);
+    expect((await h.call('settings.get', {})).defaultCountry).toBe('IN');
     expect(h.changes).toEqual([['settings']]);
   });
 
   it('writes and announces nothing for an empty update', async () => {
-    expect(await h.call('settings.update', {})).toEqual({ timeZone: 'America/New_York' });
+    expect(await h.call('settings.update', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US' });
     expect(h.changes).toEqual([]);
   });
 
-  it('falls back to the machine zone when the stored one is no longer valid', async () => {
+  it("falls back to the machine's values when the stored ones are no longer valid", async () => {
     h.sql("INSERT INTO settings (key, value) VALUES ('timeZone', '\"Mars/Olympus_Mons\"')");
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York' });
+    h.sql("INSERT INTO settings (key, value) VALUES ('defaultCountry', '\"ZZ\"')");
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US' });
+  });
+});
+
+describe('detectMachineCountry', () => {
+  it("takes the region of the machine's locale, expanding a bare language to its likely region", () => {
+    expect(detectMachineCountry('de-DE')).toBe('DE');
+    expect(detectMachineCountry('en-IN')).toBe('IN');
+    expect(detectMachineCountry('de')).toBe('DE');
+    expect(detectMachineCountry('fr-CA')).toBe('CA');
+  });
+
+  it('falls back to US for a locale without a usable region', () => {
+    expect(detectMachineCountry('en-001')).toBe('US');
+    expect(detectMachineCountry('not a locale!')).toBe('US');
   });
 });

@@ -33,7 +33,7 @@ export interface Harness {
   cleanup(): void;
 }
 
-export function createHarness(options: { machineTimeZone?: string } = {}): Harness {
+export function createHarness(options: { machineTimeZone?: string; machineCountry?: string; csvWorkerFile?: string } = {}): Harness {
   const temp = makeTempDir();
   const clock = new FakeClock();
   const app = openCoreApp({
@@ -43,6 +43,8 @@ export function createHarness(options: { machineTimeZone?: string } = {}): Harne
     clock,
     logger: silentLogger,
     machineTimeZone: options.machineTimeZone ?? 'Europe/Berlin',
+    machineCountry: options.machineCountry ?? 'DE',
+    ...(options.csvWorkerFile === undefined ? {} : { csvWorkerFile: options.csvWorkerFile }),
   });
   const changes: Array<EventPayload<'data.changed'>['tables']> = [];
   app.events.on('data.changed', ({ tables }) => changes.push([...tables].sort()));

@@ -12,6 +12,8 @@ interface SummaryRow {
   message_count: number;
   enabled_message_count: number;
   sent_count: number;
+  subscriber_count: number;
+  active_subscriber_count: number;
 }
 
 export interface SequenceFields {
@@ -28,12 +30,15 @@ export function sequenceNameKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-// Counts come from messages; subscriber counts join here once subscriptions exist.
+// Message counts come from the join; subscriber counts from subqueries (a second join would
+// multiply the rows), each answered from the covering index subscriptions_sequence_status.
 const SUMMARY = `
   SELECT s.id, s.name, s.description, s.active, s.created_at, s.updated_at,
          COUNT(m.id) AS message_count,
          COALESCE(SUM(m.enabled), 0) AS enabled_message_count,
-         COALESCE(SUM(m.sent_count), 0) AS sent_count
+         COALESCE(SUM(m.sent_count), 0) AS sent_count,
+         (SELECT COUNT(*) FROM subscriptions WHERE sequence_id = s.id) AS subscriber_count,
+         (SELECT COUNT(*) FROM subscriptions WHERE sequence_id = s.id AND status = 'active') AS active_subscriber_count
   FROM sequences s
   LEFT JOIN messages m ON m.sequence_id = s.id`;
 
@@ -111,7 +116,7 @@ export class SequenceRepository {
     this.touchRow.run(now, id);
   }
 
-  /** Deletes the sequence and, by cascade, its messages. False when no such sequence. */
+  /** Deletes the sequence and, by cascade, its messages, subscriptions and deliveries. False when no such sequence. */
   delete(id: number): boolean {
     return this.deleteRow.run(id).changes === 1;
   }
@@ -125,8 +130,8 @@ function toSummary(row: SummaryRow): SequenceSummary {
     active: toBoolean(row.active),
     messageCount: row.message_count,
     enabledMessageCount: row.enabled_message_count,
-    subscriberCount: 0,
-    activeSubscriberCount: 0,
+    subscriberCount: row.subscriber_count,
+    activeSubscriberCount: row.active_subscriber_count,
     sentCount: row.sent_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

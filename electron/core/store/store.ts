@@ -3,13 +3,16 @@
  * per table group. Services group repository calls into use cases with `write` (one transaction
  * each); nothing outside store/ touches SQL.
  */
+import { ContactRepository } from './contact-repository';
 import type { SqliteDatabase } from './database';
 import { openDatabase } from './database';
+import { DeliveryRepository } from './delivery-repository';
 import { MediaRepository } from './media-repository';
 import { MessageRepository } from './message-repository';
 import { migrate, type MigrationResult } from './migrations/runner';
 import { SequenceRepository } from './sequence-repository';
 import { SettingsRepository } from './settings-repository';
+import { SubscriptionRepository } from './subscription-repository';
 
 export interface Store {
   readonly db: SqliteDatabase;
@@ -18,6 +21,9 @@ export interface Store {
   readonly messages: MessageRepository;
   readonly media: MediaRepository;
   readonly settings: SettingsRepository;
+  readonly contacts: ContactRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly deliveries: DeliveryRepository;
   /**
    * Runs `work` in one IMMEDIATE transaction (the write lock is taken up front, so it cannot fail
    * half-way for want of it). Anything thrown rolls everything back. `work` must be synchronous:
@@ -38,6 +44,9 @@ export function openStore(filePath: string): Store {
       messages: new MessageRepository(db),
       media: new MediaRepository(db),
       settings: new SettingsRepository(db),
+      contacts: new ContactRepository(db),
+      subscriptions: new SubscriptionRepository(db),
+      deliveries: new DeliveryRepository(db),
       // better-sqlite3 rolls back and throws if `work` returns a Promise.
       write: <T>(work: () => T): T => db.transaction(work).immediate(),
       close: () => {

@@ -1,0 +1,175 @@
+/**
+ * Subscriber use cases: add someone to a sequence, list a sequence's subscribers, open one with
+ * their timeline, and move them through their states:
+ *
+ *   active ⇄ paused            (pause / resume)
+ *   active | paused → unsubscribed   (unsubscribe; nothing more goes out)
+ *   any → removed              (remove: the subscription and its history are deleted)
+ *
+ * Anything else is refused with CONFLICT and a message saying why. Each use case is one
+ * transaction and announces the tables it touched after it commits.
+ */
+import type { ParsedInput, SubscriptionStatus } from '../../../shared/contract';
+import type { Subscriber, SubscriberDetail } from '../../../shared/domain';
+import { AppError, notFound } from '../errors';
+import type { SubscriptionState } from '../store/subscription-repository';
+import { normalizePhone } from './phone';
+import type { ServiceDeps } from './service-deps';
+import type { SettingsService } from './settings-service';
+import { buildTimeline } from './subscriber-timeline';
+import { baseOf, firstDue, nextFor, type DueContext } from './subscription-progress';
+
+/** How an ended subscription is described in refusals: "Anna <has completed this sequence>". */
+const ENDED: Record<Exclude<SubscriptionStatus, 'active' | 'paused'>, string> = {
+  completed: 'has completed this sequence',
+  unsubscribed: 'has unsubscribed from this sequence',
+  stopped: 'was stopped in this sequence',
+  failed: 'failed in this sequence',
+};
+
+export class SubscriberService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /**
+   * Creates or merges the contact (by phone) and subscribes it, starting at `startAt` (default
+   * now). Someone already active or paused in the sequence is refused with CONFLICT, and then
+   * nothing changes, not even their name or attributes.
+   */
+  add(input: ParsedInput<'subscribers.add'>): Subscriber {
+    const { store, clock, events } = this.deps;
+    const phone = normalizePhone(input.phone, this.settings.get().defaultCountry);
+    const subscriber = store.write(() => {
+      const sequence = store.sequences.findById(input.sequenceId);
+      if (sequence === undefined) throw notFound('Sequence', input.sequenceId);
+      const now = clock.now();
+      const existing = store.contacts.findByPhone(phone);
+      if (existing !== undefined) {
+        const who = existing.name || input.name || phone;
+        const live = store.subscriptions.findLive(existing.id, sequence.id);
+        if (live !== undefined) {
+          const paused = live.status === 'paused' ? ' (paused)' : '';
+          throw new AppError('CONFLICT', `${who} is already subscribed to “${sequence.name}”${paused}.`, 'phone');
+        }
+        if (existing.optedOutAt !== null) {
+          throw new AppError('CONFLICT', `${who} has opted out of messages from the shop and cannot be subscribed.`, 'phone');
+        }
+      }
+      const { id: contactId } = store.contacts.upsertByPhone(
+        { phone, name: input.name, attributes: input.attributes, source: 'manual', consentNote: `Added by hand to “${sequence.name}”` },
+        now,
+      );
+      const subscribedAt = input.startAt ?? now;
+      const next = firstDue(store.messages.listBySequence(sequence.id), subscribedAt, this.dueContext(now));
+      const id = store.subscriptions.insertActive({ contactId, sequenceId: sequence.id, source: 'manual', subscribedAt, ...next }, now);
+      if (id === undefined) throw new Error(`Contact ${contactId} became subscribed to sequence ${sequence.id} inside this transaction.`);
+      return this.subscriber(id);
+    });
+    events.dataChanged('contacts', 'subscriptions', 'sequences');
+    return subscriber;
+  }
+
+  list(input: ParsedInput<'subscribers.list'>): { rows: Subscriber[]; total: number } {
+    const { store } = this.deps;
+    if (store.sequences.findById(input.sequenceId) === undefined) throw notFound('Sequence', input.sequenceId);
+    return store.subscriptions.list(input);
+  }
+
+  get(id: number): SubscriberDetail {
+    const { store, clock } = this.deps;
+    const subscriber = store.subscriptions.findById(id);
+    const state = store.subscriptions.findState(id);
+    if (subscriber === undefined || state === undefined) throw notFound('Subscriber', id);
+    const contact = store.contacts.findById(subscriber.contactId);
+    const sequence = store.sequences.findById(subscriber.sequenceId);
+    if (contact === undefined || sequence === undefined) throw new Error(`Subscription ${id} lost its contact or sequence.`);
+    const timeline = buildTimeline(
+      store.messages.listBySequence(sequence.id),
+      state,
+      store.deliveries.listBySubscription(id),
+      this.dueContext(clock.now()),
+    );
+    return { subscriber, contact, sequenceName: sequence.name, timeline };
+  }
+
+  /** active → paused. The next due time stays for display; the engine only sends active ones. */
+  pause(id: number): Subscriber {
+    return this.transition(id, (state, who) => {
+      if (state.status === 'paused') throw conflict(`${who} is already paused.`);
+      if (state.status !== 'active') throw conflict(`${who} ${ENDED[state.status]}, so there is nothing to pause.`);
+      return { status: 'paused', next: { nextMessageId: state.nextMessageId, nextDueAt: state.nextDueAt } };
+    });
+  }
+
+  /** paused → active, with the next due time worked out again: if it has passed, it is due now. */
+  resume(id: number): Subscriber {
+    return this.transition(id, (state, who, now) => {
+      if (state.status === 'active') throw conflict(`${who} is not paused.`);
+      if (state.status !== 'paused') throw conflict(`${who} ${ENDED[state.status]}. Add them again to start over.`);
+      const { store } = this.deps;
+      const next = nextFor(
+        store.messages.listBySequence(state.sequenceId),
+        { lastSentPosition: state.lastSentPosition, received: store.deliveries.receivedMessageIds(id) },
+        baseOf(state),
+        this.dueContext(now),
+      );
+      return { status: 'active', next };
+    });
+  }
+
+  /** active | paused → unsubscribed: nothing more goes out to them in this sequence. */
+  unsubscribe(id: number): Subscriber {
+    return this.transition(id, (state, who) => {
+      if (state.status !== 'active' && state.status !== 'paused') throw conflict(`${who} ${ENDED[state.status]}.`);
+      return { status: 'unsubscribed', next: { nextMessageId: null, nextDueAt: null } };
+    });
+  }
+
+  /** Deletes the subscription and its history; the contact stays. */
+  remove(id: number): { id: number } {
+    const { store, events } = this.deps;
+    store.write(() => {
+      if (!store.subscriptions.delete(id)) throw notFound('Subscriber', id);
+    });
+    events.dataChanged('subscriptions', 'deliveries', 'sequences');
+    return { id };
+  }
+
+  private transition(
+    id: number,
+    decide: (
+      state: SubscriptionState,
+      who: string,
+      now: number,
+    ) => { status: SubscriptionStatus; next: { nextMessageId: number | null; nextDueAt: number | null } },
+  ): Subscriber {
+    const { store, clock, events } = this.deps;
+    const subscriber = store.write(() => {
+      const current = store.subscriptions.findById(id);
+      const state = store.subscriptions.findState(id);
+      if (current === undefined || state === undefined) throw notFound('Subscriber', id);
+      const now = clock.now();
+      const { status, next } = decide(state, current.name || current.phone, now);
+      store.subscriptions.setState(id, status, next, now);
+      return this.subscriber(id);
+    });
+    events.dataChanged('subscriptions', 'sequences');
+    return subscriber;
+  }
+
+  private dueContext(now: number): DueContext {
+    return { ...this.settings.scheduleContext(), now };
+  }
+
+  private subscriber(id: number): Subscriber {
+    const subscriber = this.deps.store.subscriptions.findById(id);
+    if (subscriber === undefined) throw new Error(`Subscription ${id} vanished inside its own transaction.`);
+    return subscriber;
+  }
+}
+
+function conflict(message: string): AppError {
+  return new AppError('CONFLICT', message);
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
+import type { ContactListQuery } from './contact-repository';
+import { openTempStore, type TempStore } from './test-store';
+
+describe('ContactRepository', () => {
+  let t: TempStore;
+  beforeEach(() => {
+    t = openTempStore();
+  });
+  afterEach(() => t.cleanup());
+
+  const list = (query: Partial<ContactListQuery>) =>
+    t.store.contacts.list({ search: '', sort: 'name', direction: 'asc', offset: 0, limit: 100, ...query });
+
+  it('creates a contact by phone, then merges into it: a non-blank name replaces, attributes merge', () => {
+    const { contacts } = t.store;
+    const first = contacts.upsertByPhone(
+      { phone: '+4915112345678', name: ' Anna ', attributes: { city: 'Berlin', tier: 'gold' }, source: 'import', consentNote: 'Imported from a.csv' },
+      1000,
+    );
+    expect(first.created).toBe(true);
+    expect(contacts.findById(first.id)).toEqual({
+      id: first.id,
+      phone: '+4915112345678',
+      name: 'Anna',
+      attributes: { city: 'Berlin', tier: 'gold' },
+      optedOutAt: null,
+      source: 'import',
+      createdAt: 1000,
+      updatedAt: 1000,
+    });
+
+    const blank = contacts.upsertByPhone({ phone: '+4915112345678', name: '  ', attributes: { city: 'Hamburg' }, source: 'manual', consentNote: 'x' }, 2000);
+    expect(blank).toEqual({ id: first.id, created: false });
+    expect(contacts.findByPhone('+4915112345678')).toMatchObject({
+      name: 'Anna',
+      attributes: { city: 'Hamburg', tier: 'gold' },
+      source: 'import',
+      createdAt: 1000,
+      updatedAt: 2000,
+    });
+    contacts.upsertByPhone({ phone: '+4915112345678', name: 'Anna Schmidt', source: 'manual', consentNote: 'x' }, 3000);
+    expect(contacts.findById(first.id)).toMatchObject({ name: 'Anna Schmidt', attributes: { city: 'Hamburg', tier: 'gold' } });
+  });
+
+  it('refuses a merge that would exceed 50 attributes, writing nothing', () => {
+    const { contacts } = t.store;
+    const many = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+    const { id } = contacts.upsertByPhone({ phone: '+4915112345678', attributes: many('a', 30), source: 'manual', consentNote: '' }, 1);
+    const merge = () => contacts.upsertByPhone({ phone: '+4915112345678', name: 'X', attributes: many('b', 21), source: 'manual', consentNote: '' }, 2);
+    expect(merge).toThrow(AppError);
+    expect(merge).toThrow('At most 50 attributes per contact');
+    expect(contacts.findById(id)).toMatchObject({ name: '', updatedAt: 1 });
+    expect(Object.keys(contacts.findById(id)?.attributes ?? {})).toHaveLength(30);
+  });
+
+  it('updates phone, name and attributes by id, and refuses a phone another contact has', () => {
+    const { contacts } = t.store;
+    const anna = contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: { a: '1' }, source: 'manual', consentNote: '' }, 1);
+    contacts.insert({ phone: '+4915100000002', name: 'Bob', attributes: {}, source: 'manual', consentNote: '' }, 1);
+    expect(contacts.update(anna, { phone: '+4915100000003', name: 'Anna B.', attributes: {} }, 2)).toBe(true);
+    expect(contacts.findById(anna)).toMatchObject({ phone: '+4915100000003', name: 'Anna B.', attributes: {}, updatedAt: 2 });
+    expect(() => contacts.update(anna, { phone: '+4915100000002', name: 'Anna', attributes: {} }, 3)).toThrow(/UNIQUE constraint failed/);
+    expect(contacts.update(999, { phone: '+4915100000009', name: '', attributes: {} }, 3)).toBe(false);
+  });
+
+  it('clears the cached WhatsApp id when the phone changes, and only then', () => {
+    const { contacts, db } = t.store;
+    const id = contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: {}, source: 'manual', consentNote: '' }, 1);
+    const whatsappId = () => db.prepare<[number], { whatsapp_id: string | null }>('SELECT whatsapp_id FROM contacts WHERE id = ?').get(id)?.whatsapp_id;
+    db.prepare("UPDATE contacts SET whatsapp_id = '4915100000001@c.us' WHERE id = ?").run(id);
+    contacts.update(id, { phone: '+4915100000001', name: 'Anna K.', attributes: {} }, 2);
+    expect(whatsappId()).toBe('4915100000001@c.us');
+    contacts.update(id, { phone: '+4915100000002', name: 'Anna K.', attributes: {} }, 3);
+    expect(whatsappId()).toBeNull();
+  });
+
+  describe('list', () => {
+    beforeEach(() => {
+      const { contacts } = t.store;
+      const people = ['Émile Zola', 'anna Berg', 'Anna Adler', 'Bob', 'Zoë', '', 'Jürgen Ann'];
+      people.forEach((name, i) => {
+        contacts.insert({ phone: `+49151000000${10 + i}`, name, attributes: {}, source: 'manual', consentNote: '' }, 100 - i);
+      });
+    });
+
+    it('sorts by name ignoring case and accents, by phone, and by creation, each way', () => {
+      expect(list({}).rows.map((c) => c.name)).toEqual(['', 'Anna Adler', 'anna Berg', 'Bob', 'Émile Zola', 'Jürgen Ann', 'Zoë']);
+      expect(list({ direction: 'desc' }).rows.map((c) => c.name)[0]).toBe('Zoë');
+      expect(list({ sort: 'phone' }).rows.map((c) => c.phone).slice(0, 2)).toEqual(['+4915100000010', '+4915100000011']);
+      expect(list({ sort: 'phone', direction: 'desc' }).rows[0]?.phone).toBe('+4915100000016');
+      expect(list({ sort: 'createdAt', direction: 'desc' }).rows[0]?.name).toBe('Jürgen Ann');
+    });
+
+    it('searches names as substrings regardless of case and accents, and phones by their digits', () => {
+      expect(list({ search: 'ANN' }).rows.map((c) => c.name)).toEqual(['Anna Adler', 'anna Berg', 'Jürgen Ann']);
+      expect(list({ search: 'ANN' }).total).toBe(3);
+      expect(list({ search: 'emile' }).rows.map((c) => c.name)).toEqual(['Émile Zola']);
+      expect(list({ search: 'zoe' }).rows.map((c) => c.name)).toEqual(['Zoë']);
+      expect(list({ search: 'ZO' }).rows.map((c) => c.name)).toEqual(['Émile Zola', 'Zoë']);
+      expect(list({ search: '0000013' }).rows.map((c) => c.name)).toEqual(['Bob']);
+      expect(list({ search: '+49 151 0000 0013' }).rows.map((c) => c.name)).toEqual(['Bob']);
+      expect(list({ search: '%' })).toEqual({ rows: [], total: 0 });
+    });
+
+    it('iterates every matching contact in name order (for the export)', () => {
+      expect([...t.store.contacts.iterate('ann')].map((c) => c.name)).toEqual(['Anna Adler', 'anna Berg', 'Jürgen Ann']);
+      expect([...t.store.contacts.iterate('  ')]).toHaveLength(7);
+    });
+
+    it('pages with a total', () => {
+      const first = list({ limit: 3 });
+      const second = list({ limit: 3, offset: 3 });
+      expect(first.total).toBe(7);
+      expect(second.total).toBe(7);
+      expect([...first.rows, ...second.rows].map((c) => c.name)).toEqual(list({ limit: 6 }).rows.map((c) => c.name));
+      expect(list({ offset: 100 })).toEqual({ rows: [], total: 7 });
+    });
+  });
+});
