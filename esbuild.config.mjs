@@ -6,6 +6,8 @@ const entryPoints = {
   main: 'electron/main.ts',
   preload: 'electron/preload.ts',
   headless: 'electron/headless.ts',
+  // CSV imports and exports run in a worker thread, which loads its own file (electron/core/import/csv-worker-runner.ts).
+  'csv-worker': 'electron/core/import/csv-worker.ts',
 };
 const benchEntry = 'bench/index.ts';
 import { existsSync } from 'node:fs';

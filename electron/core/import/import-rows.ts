@@ -1,0 +1,108 @@
+/**
+ * From parsed CSV rows to the contacts to write: each row's phone normalised, its name and
+ * attributes read from the mapped columns; rows that cannot become a contact are set aside with
+ * their line and a reason; rows repeating a phone seen earlier in the file merge into it.
+ *
+ * Merging: the later row's non-empty name and attribute values win; empty cells never erase what an
+ * earlier row said (a blank cell in a spreadsheet means "don't know", not "delete").
+ */
+import { PEOPLE_LIMITS, type ImportRowErrorSchema } from '../../../shared/contract';
+import type { z } from 'zod';
+import type { ResolvedMapping } from './column-mapping';
+import type { CsvRow } from './csv-rows';
+import { unescapeFormula } from './csv-write';
+
+export type ImportRowError = z.output<typeof ImportRowErrorSchema>;
+
+/** The phone normaliser as the import needs it: E.164, or the reason the number was refused. */
+export type NormalisePhone = (raw: string) => { ok: true; phone: string } | { ok: false; reason: string };
+
+export interface ImportCandidate {
+  /** E.164 */
+  phone: string;
+  /** Empty when no row gave one. */
+  name: string;
+  /** Only non-empty values. */
+  attributes: Record<string, string>;
+  /** Where the phone first appears in the file, for a report if writing refuses it. */
+  line: number;
+  raw: string;
+}
+
+export interface CollectedContacts {
+  /** One per distinct phone, in the order the phones first appear in the file. */
+  contacts: ImportCandidate[];
+  skipped: ImportRowError[];
+  mergedDuplicates: number;
+}
+
+const CHUNK_ROWS = 2000;
+
+/** Excel shows long numbers like this when the column was not formatted as text: digits are lost. */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i;
+
+export function collectContacts(
+  rows: readonly CsvRow[],
+  mapping: ResolvedMapping,
+  normalisePhone: NormalisePhone,
+  onChunk?: (processedRows: number) => void,
+): CollectedContacts {
+  const byPhone = new Map<string, ImportCandidate>();
+  const skipped: ImportRowError[] = [];
+  let mergedDuplicates = 0;
+
+  rows.forEach((row, i) => {
+    if (onChunk && i > 0 && i % CHUNK_ROWS === 0) onChunk(i);
+    const read = readRow(row, mapping, normalisePhone);
+    if ('reason' in read) {
+      skipped.push({ line: row.line, reason: read.reason, raw: row.raw });
+      return;
+    }
+    const earlier = byPhone.get(read.phone);
+    if (earlier === undefined) {
+      byPhone.set(read.phone, read);
+      return;
+    }
+    mergedDuplicates++;
+    if (read.name !== '') earlier.name = read.name;
+    Object.assign(earlier.attributes, read.attributes);
+  });
+
+  return { contacts: [...byPhone.values()], skipped, mergedDuplicates };
+}
+
+function readRow(row: CsvRow, mapping: ResolvedMapping, normalisePhone: NormalisePhone): ImportCandidate | { reason: string } {
+  if (row.problem !== null) return { reason: row.problem };
+  const cell = (index: number): string => unescapeFormula((row.cells[index] ?? '').trim()).trim();
+
+  const rawPhone = cell(mapping.phone);
+  if (rawPhone === '') return { reason: 'No phone number.' };
+  if (SCIENTIFIC.test(rawPhone)) {
+    return {
+      reason: `The phone number reads "${rawPhone}": the spreadsheet turned it into a rounded number. Format the phone column as text and save the file again.`,
+    };
+  }
+  if (rawPhone.length > PEOPLE_LIMITS.phoneInputMax) return { reason: `"${shorten(rawPhone)}" is too long for a phone number.` };
+  const phone = normalisePhone(rawPhone);
+  if (!phone.ok) return { reason: phone.reason };
+
+  const name = mapping.name === null ? '' : cell(mapping.name);
+  if (name.length > PEOPLE_LIMITS.contactNameMax) {
+    return { reason: `The name is longer than ${PEOPLE_LIMITS.contactNameMax} characters.` };
+  }
+
+  const attributes: Record<string, string> = {};
+  for (const { index, attribute } of mapping.attributes) {
+    const value = cell(index);
+    if (value === '') continue;
+    if (value.length > PEOPLE_LIMITS.attributeValueMax) {
+      return { reason: `"${attribute}" is longer than ${PEOPLE_LIMITS.attributeValueMax} characters.` };
+    }
+    attributes[attribute] = value;
+  }
+  return { phone: phone.phone, name, attributes, line: row.line, raw: row.raw };
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

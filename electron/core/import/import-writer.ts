@@ -1,0 +1,86 @@
+/**
+ * Phase 3 of an import: every contact and subscription written in ONE immediate transaction, so
+ * the import is all or nothing. `onChunk` runs between chunks INSIDE the transaction; whatever it
+ * throws (ImportCancelled, when the owner cancels) rolls back every row written so far.
+ *
+ * - A phone already in the database updates that contact: a non-empty name replaces the stored
+ *   one, attributes are merged (the file's values win) — ContactRepository.upsertByPhone.
+ * - With a sequence, every contact is subscribed (source 'import') unless it already has a live
+ *   (active or paused) subscription there, which is counted and left alone. The first message and
+ *   its due time follow the same rule as subscribers.add (`firstDue`); everyone imported at once
+ *   subscribes at the same instant, so they are computed once.
+ * - A contact who opted out of the shop's messages is never subscribed by an import (as by hand):
+ *   their name and attributes are still updated, and the row is listed with the reason.
+ */
+import { AppError } from '../errors';
+import type { Store } from '../store/store';
+import type { ImportEnvironment } from './worker-protocol';
+import type { ImportCandidate, ImportRowError } from './import-rows';
+import { firstDue } from '../services/subscription-progress';
+
+export interface WriteOptions {
+  sequenceId: number | null;
+  fileName: string;
+  env: ImportEnvironment;
+  onChunk?: (processed: number) => void;
+}
+
+export interface WriteCounts {
+  created: number;
+  updated: number;
+  subscribed: number;
+  alreadySubscribed: number;
+  /** Rows refused only once compared with the stored contact (too many attributes, opted out). */
+  skipped: ImportRowError[];
+}
+
+const CHUNK_CONTACTS = 1000;
+
+export function writeImport(store: Store, contacts: readonly ImportCandidate[], options: WriteOptions): WriteCounts {
+  const { sequenceId, env } = options;
+  const consentNote = `Imported from ${options.fileName}`;
+  return store.write(() => {
+    const counts: WriteCounts = { created: 0, updated: 0, subscribed: 0, alreadySubscribed: 0, skipped: [] };
+    const next = sequenceId === null ? null : firstDue(store.messages.listBySequence(sequenceId), env.now, { ...env.schedule, now: env.now });
+
+    contacts.forEach((contact, i) => {
+      if (options.onChunk && i % CHUNK_CONTACTS === 0) options.onChunk(i);
+      let written: { id: number; created: boolean };
+      try {
+        written = store.contacts.upsertByPhone(
+          { phone: contact.phone, name: contact.name, attributes: contact.attributes, source: 'import', consentNote },
+          env.now,
+        );
+      } catch (error) {
+        // The merge is checked before anything is written, so skipping the row is safe.
+        if (!(error instanceof AppError && error.code === 'VALIDATION')) throw error;
+        counts.skipped.push({ line: contact.line, reason: `${error.message} (after merging with the saved contact).`, raw: contact.raw });
+        return;
+      }
+      if (written.created) counts.created++;
+      else counts.updated++;
+
+      if (sequenceId === null || next === null) return;
+      if (!written.created && isOptedOut(store, written.id)) {
+        counts.skipped.push({
+          line: contact.line,
+          reason: 'Updated, but not subscribed: this person opted out of messages from the shop.',
+          raw: contact.raw,
+        });
+        return;
+      }
+      const subscriptionId = store.subscriptions.insertActive(
+        { contactId: written.id, sequenceId, source: 'import', subscribedAt: env.now, ...next },
+        env.now,
+      );
+      if (subscriptionId === undefined) counts.alreadySubscribed++;
+      else counts.subscribed++;
+    });
+    return counts;
+  });
+}
+
+function isOptedOut(store: Store, contactId: number): boolean {
+  const optedOutAt = store.contacts.findById(contactId)?.optedOutAt;
+  return optedOutAt !== undefined && optedOutAt !== null;
+}
