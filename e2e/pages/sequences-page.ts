@@ -17,6 +17,7 @@ export class SequencesPage {
     await expect(this.page.getByRole('heading', { level: 1 })).toContainText('Sequences');
   }
 
+  /** Creates a sequence; the app then opens its editor. */
   async create(name: string, description = ''): Promise<void> {
     await this.page.getByTestId('new-sequence').first().click();
     const dialog = this.page.getByRole('dialog');
@@ -24,6 +25,7 @@ export class SequencesPage {
     if (description) await dialog.getByTestId('sequence-description-input').fill(description);
     await dialog.getByTestId('dialog-submit').click();
     await expect(dialog).toBeHidden();
+    await expect(this.page.getByTestId('sequence-title')).toHaveText(name);
   }
 
   async open(name: string): Promise<void> {
@@ -42,9 +44,19 @@ export class SequencesPage {
     await expect(dialog).toBeHidden();
   }
 
+  /** The subscriber count link of a sequence's row ("12 · 9 active"). */
+  subscriberCount(name: string): Locator {
+    return this.row(name).getByTestId('sequence-subscribers');
+  }
+
+  async addSubscriber(name: string): Promise<void> {
+    await this.row(name).getByTestId('row-add-subscriber').click();
+  }
+
   async delete(name: string): Promise<void> {
     await this.row(name).getByTestId('row-delete').click();
-    const dialog = this.page.getByRole('dialog');
+    // A destructive confirmation is an alertdialog.
+    const dialog = this.page.getByTestId('confirm-dialog');
     await expect(dialog).toContainText(name);
     await dialog.getByTestId('confirm-delete').click();
     await expect(dialog).toBeHidden();
