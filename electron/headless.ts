@@ -6,6 +6,11 @@
  * wait for that line), then the address to open. SIGINT/SIGTERM close the server and the database
  * and exit 0; a failed start explains itself on stderr and exits 1.
  *
+ * Passwords the owner enters (the SMS gateway's) are kept in `<data>/secrets.json`, readable by
+ * this user only (the core's default secret store). The delivery engine starts with the server;
+ * after the machine slept, its one-minute safety check notices the jump in the wall clock and
+ * catches up.
+ *
  * Bundled by esbuild to dist-electron/headless.js, so __dirname is dist-electron/.
  */
 import os from 'node:os';

@@ -1,9 +1,10 @@
 /**
  * The Electron shell: one instance, one locked-down window on the built renderer, the core behind
  * the IPC transport. Everything that can be decided without Electron lives in shell/ and is tested
- * there; this file only wires it up. (Tray, power events and packaging come with a later issue.)
+ * there; this file only wires it up. Passwords are encrypted with safeStorage; after the computer
+ * sleeps, the delivery engine is woken to catch up. (Tray and packaging come with a later issue.)
  */
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage, session } from 'electron';
 import { IPC } from '../shared/contract';
 import { openCoreApp, type CoreApp } from './core/app';
 import { consoleLogger } from './core/logger';
@@ -12,6 +13,7 @@ import { bindIpc } from './core/transport/ipc';
 import { appPaths } from './shell/app-paths';
 import { withContentSecurityPolicy } from './shell/csp-headers';
 import { denyNewWindow, isNavigationAllowed } from './shell/navigation-policy';
+import { SafeStorageSecretStore } from './shell/safe-storage-secret-store';
 import { createTrustedSenderCheck } from './shell/trusted-sender';
 import { mainWindowOptions } from './shell/window-options';
 
@@ -61,12 +63,16 @@ function lockDown(): void {
 
 function start(): void {
   lockDown();
+  const dataDir = app.getPath('userData');
   core = openCoreApp({
-    dataDir: app.getPath('userData'),
+    dataDir,
     shell: 'electron',
     version: app.getVersion(),
     logger: consoleLogger,
+    secretStore: new SafeStorageSecretStore(dataDir, safeStorage),
   });
+  // Timers do not run while the machine sleeps: catch up (and re-check the channels) on wake.
+  powerMonitor.on('resume', () => core?.engine.resumedFromSleep());
   unbindIpc = bindIpc({
     ipcMain,
     isTrustedSender: createTrustedSenderCheck(paths.rendererIndex),

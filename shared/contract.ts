@@ -28,6 +28,18 @@ import {
   page,
 } from './schemas/people';
 export * from './schemas/people';
+import {
+  ChannelIdSchema,
+  ChannelStatusSchema,
+  DeliveriesListInputSchema,
+  DeliveryResolveInputSchema,
+  DeliverySchema,
+  EngineStatusSchema,
+  SendingSettingsSchema,
+  SmsGateConfigSchema,
+  SmsGateStatusSchema,
+} from './schemas/delivery';
+export * from './schemas/delivery';
 
 // ---------------------------------------------------------------------------------------------
 // Limits a shop owner can run into; the UI shows the same numbers.
@@ -138,6 +150,8 @@ export const SequenceSummarySchema = z.object({
   active: z.boolean(),
   messageCount: z.number().int().min(0),
   enabledMessageCount: z.number().int().min(0),
+  /** How its messages go out; null until the owner picks one (due messages then wait). */
+  channel: ChannelIdSchema.nullable(),
   subscriberCount: z.number().int().min(0),
   activeSubscriberCount: z.number().int().min(0),
   sentCount: z.number().int().min(0),
@@ -172,6 +186,15 @@ export const SettingsSchema = z.object({
   timeZone: TimeZoneSchema,
   /** Country assumed for phone numbers typed without `+` (default: from the machine's locale). */
   defaultCountry: CountryCodeSchema,
+  /** Sending hours, pacing, catch-up and failure policies. */
+  sending: SendingSettingsSchema,
+});
+
+/** What `settings.update` takes: any of the settings, each replaced whole. */
+export const SettingsUpdateSchema = z.strictObject({
+  timeZone: TimeZoneSchema.optional(),
+  defaultCountry: CountryCodeSchema.optional(),
+  sending: SendingSettingsSchema.optional(),
 });
 
 export const SchedulePreviewSchema = z.object({
@@ -221,6 +244,7 @@ export const contract = {
     input: z.strictObject({
       name: SequenceNameSchema,
       description: SequenceDescriptionSchema.optional().default(''),
+      channel: ChannelIdSchema.nullable().optional().default(null),
     }),
     output: SequenceSummarySchema,
   },
@@ -230,6 +254,7 @@ export const contract = {
       name: SequenceNameSchema.optional(),
       description: SequenceDescriptionSchema.optional(),
       active: z.boolean().optional(),
+      channel: ChannelIdSchema.nullable().optional(),
     }),
     output: SequenceSummarySchema,
   },
@@ -316,7 +341,24 @@ export const contract = {
   'subscribers.export': { input: z.strictObject({ sequenceId: IdSchema }), output: CsvExportSchema },
 
   'settings.get': { input: z.strictObject({}), output: SettingsSchema },
-  'settings.update': { input: SettingsSchema.partial().strict(), output: SettingsSchema },
+  'settings.update': { input: SettingsUpdateSchema, output: SettingsSchema },
+
+  /** Every channel's state (test mode, SMS gateway, WhatsApp). */
+  'channels.list': { input: z.strictObject({}), output: z.array(ChannelStatusSchema) },
+  /** The SMS gateway's settings without its password. Null when not set up. */
+  'channels.getSmsGateway': { input: z.strictObject({}), output: SmsGateStatusSchema.nullable() },
+  /** Saves (or, with null, removes) the SMS gateway; the password is kept encrypted. */
+  'channels.configureSmsGateway': { input: z.strictObject({ config: SmsGateConfigSchema.nullable() }), output: ChannelStatusSchema },
+
+  'engine.status': { input: z.strictObject({}), output: EngineStatusSchema },
+  /** Holds every outgoing message until `engine.resumeAll`. */
+  'engine.pauseAll': { input: z.strictObject({}), output: EngineStatusSchema },
+  'engine.resumeAll': { input: z.strictObject({}), output: EngineStatusSchema },
+
+  /** The activity log: every delivery, newest first. */
+  'deliveries.list': { input: DeliveriesListInputSchema, output: page(DeliverySchema) },
+  /** For an `unknown` delivery (a crash hid whether it went out): send again, or mark as sent. */
+  'deliveries.resolve': { input: DeliveryResolveInputSchema, output: DeliverySchema },
 } as const;
 
 export type Contract = typeof contract;
@@ -344,6 +386,10 @@ export const events = {
   'data.changed': z.object({ tables: z.array(TableNameSchema).min(1) }),
   /** A CSV import moved on (throttled: a few per second at most). */
   'import.progress': ImportProgressSchema,
+  /** The sending engine's state changed (status bar). */
+  'engine.status': EngineStatusSchema,
+  /** A channel connected, dropped or was configured. */
+  'channel.status': ChannelStatusSchema,
 } as const;
 
 export type Events = typeof events;

@@ -40,3 +40,17 @@ export type ImportProgress = z.infer<typeof ImportProgressSchema>;
 
 export type { DelayUnit, ApiError, ApiResult, ErrorCode, TableName } from './contract';
 export type { SubscriptionStatus } from './schemas/people';
+
+import type {
+  ChannelStatusSchema,
+  DeliverySchema,
+  EngineStatusSchema,
+  SendingSettingsSchema,
+  SmsGateStatusSchema,
+} from './schemas/delivery';
+export type SendingSettings = z.infer<typeof SendingSettingsSchema>;
+export type Delivery = z.infer<typeof DeliverySchema>;
+export type EngineStatus = z.infer<typeof EngineStatusSchema>;
+export type ChannelStatusInfo = z.infer<typeof ChannelStatusSchema>;
+export type SmsGateStatus = z.infer<typeof SmsGateStatusSchema>;
+export type { ChannelIdName } from './schemas/delivery';

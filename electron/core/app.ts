@@ -1,19 +1,28 @@
 /**
  * The composition root of the core, shared by the Electron shell and the headless server:
  * open the store (migrating it, refusing a database from a newer app), build the services on
- * it, and bind them to the contract's methods. Nothing here knows about Electron or HTTP.
+ * it, the channels and the delivery engine, and bind them to the contract's methods. Nothing
+ * here knows about Electron or HTTP: what the core needs from its shell (secrets, timers) comes
+ * in through CoreAppOptions.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ChannelRegistry } from './channels/channel-registry';
 import { systemClock, type Clock } from './clock';
+import { DeliveryEngine } from './engine/delivery-engine';
+import { systemTimers, type Timers } from './engine/timers';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './logger';
 import { createExportService } from './import/export-service';
 import { createImportService } from './import/import-service';
 import { createApiHandlers, type ApiHandlers } from './services/api-handlers';
+import { FileSecretStore } from './secrets/file-secret-store';
+import type { SecretStore } from './secrets/secret-store';
 import { ContactService } from './services/contact-service';
+import { DeliveryService } from './services/delivery-service';
 import { MediaService } from './services/media-service';
 import { MessageService } from './services/message-service';
+import { createRecomputeRunner } from './services/recompute-runner';
 import { SchedulePreviewService } from './services/schedule-preview-service';
 import { SequenceService } from './services/sequence-service';
 import type { ServiceDeps } from './services/service-deps';
@@ -37,6 +46,18 @@ export interface CoreAppOptions {
   machineCountry?: string;
   /** The CSV import/export worker bundle. Default: csv-worker.js beside the running bundle. */
   csvWorkerFile?: string;
+  /** The engine's timers (tests and benchmarks drive time with engine/manual-timers.ts). Default: Node's. */
+  timers?: Timers;
+  /** Where passwords are kept. Default: `<dataDir>/secrets.json`, owner-only (the headless way). */
+  secretStore?: SecretStore;
+  engine?: {
+    /** Start sending right after opening (default true). Tests that drive the engine call `engine.start()` themselves. */
+    autoStart?: boolean;
+    /** [0, 1) for gaps and backoff jitter; default Math.random. */
+    random?: () => number;
+  };
+  /** For tests: the fetch the SMS gateway channel uses. */
+  smsFetch?: typeof fetch;
 }
 
 export interface CoreApp {
@@ -45,8 +66,14 @@ export interface CoreApp {
   /** Every write emits data.changed with the tables it touched. */
   readonly events: EventBus;
   readonly dataDir: string;
-  /** Idempotent; closes the database. */
+  /** The sending engine: `wake()` on resume from sleep; `start()`/`waitForIdle()` for tests. */
+  readonly engine: DeliveryEngine;
+  /**
+   * Idempotent; stops the engine (sends in flight are aborted and recovered at the next start)
+   * and closes the database. `closed` settles once the aborted sends have given up.
+   */
   close(): void;
+  readonly closed: Promise<void>;
 }
 
 export function openCoreApp(options: CoreAppOptions): CoreApp {
@@ -62,8 +89,30 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       logger.info('Database migrated', { from: store.migration.from, to: store.migration.to });
     }
     const events = new EventBus();
-    const deps: ServiceDeps = { store, events, clock: options.clock ?? systemClock, logger };
+    const clock = options.clock ?? systemClock;
+    const deps: ServiceDeps = { store, events, clock, logger };
     const settings = new SettingsService(deps, { timeZone: machineTimeZone, country: options.machineCountry ?? detectMachineCountry() });
+    // Edits of large sequences queue their recompute; this works through it in short slices.
+    const recompute = createRecomputeRunner({ store, events, clock, logger, settings });
+    const channels = new ChannelRegistry({
+      store,
+      secrets: options.secretStore ?? new FileSecretStore(dataDir),
+      events,
+      clock,
+      logger,
+      ...(options.smsFetch === undefined ? {} : { smsFetch: options.smsFetch }),
+    });
+    const engine = new DeliveryEngine({
+      store,
+      events,
+      clock,
+      timers: options.timers ?? systemTimers,
+      logger,
+      channels,
+      context: () => settings.sendingContext(),
+      mediaDir: path.join(dataDir, MEDIA_DIR_NAME),
+      ...(options.engine?.random === undefined ? {} : { random: options.engine.random }),
+    });
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };
     const imports = createImportService({ ...deps, dbPath, settings, ...worker });
     const csvExports = createExportService({ ...deps, dbPath, settings, ...worker });
@@ -77,14 +126,35 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       subscribers: new SubscriberService(deps, settings),
       imports,
       exports: csvExports,
+      channels,
+      engine,
+      deliveries: new DeliveryService(deps, engine),
       appInfo: { version: options.version, dataDir, shell: options.shell, machineTimeZone },
     });
+    let closed: Promise<void> | null = null;
     const close = (): void => {
+      if (closed !== null) return;
+      // Both stop at once (nothing touches the database afterwards); aborted sends settle later.
+      closed = Promise.all([engine.stop(), recompute.stop()]).then(() => undefined);
+      channels.close();
       // A running import is cancelled (its worker rolls back on its own connection).
       imports.close().catch((error: unknown) => logger.error('Could not stop the running import', { error: String(error) }));
       store.close();
     };
-    return { handlers, events, dataDir, close };
+    recompute.start();
+    if (options.engine?.autoStart !== false) {
+      engine.start().catch((error: unknown) => logger.error('The delivery engine could not start', { error: String(error) }));
+    }
+    return {
+      handlers,
+      events,
+      dataDir,
+      engine,
+      close,
+      get closed() {
+        return closed ?? Promise.resolve();
+      },
+    };
   } catch (error) {
     store.close();
     throw error;

@@ -23,7 +23,7 @@ export interface RunningHeadless {
   port: number;
   /** The address to open in a browser: the UI picks the token up from the fragment. */
   openUrl: string;
-  /** Stops the HTTP server, then closes the database. Idempotent. */
+  /** Stops the HTTP server, then the delivery engine, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -62,7 +62,11 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
     port: server.port,
     openUrl: `${server.url}/#token=${encodeURIComponent(options.token)}`,
     close() {
-      closing ??= server.close().finally(() => core.close());
+      closing ??= server.close().finally(() => {
+        core.close();
+        // Sends in flight were aborted; let them settle before the process exits.
+        return core.closed;
+      });
       return closing;
     },
   };

@@ -1,8 +1,11 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/contract';
 import type { AppInfo } from '../../../shared/domain';
+import type { ChannelRegistry } from '../channels/channel-registry';
+import type { DeliveryEngine } from '../engine/delivery-engine';
 import type { ExportService } from '../import/export-service';
 import type { ImportService } from '../import/import-service';
 import type { ContactService } from './contact-service';
+import type { DeliveryService } from './delivery-service';
 import type { MediaService } from './media-service';
 import type { MessageService } from './message-service';
 import type { SchedulePreviewService } from './schedule-preview-service';
@@ -29,12 +32,16 @@ export interface ApiServices {
   readonly subscribers: SubscriberService;
   readonly imports: ImportService;
   readonly exports: ExportService;
+  readonly channels: ChannelRegistry;
+  readonly engine: DeliveryEngine;
+  readonly deliveries: DeliveryService;
   readonly appInfo: AppInfo;
 }
 
 /** Binds every contract method to its use case; no logic of its own. */
 export function createApiHandlers(services: ApiServices): ApiHandlers {
   const { sequences, messages, media, settings, schedulePreview, contacts, subscribers, imports, exports: csvExports, appInfo } = services;
+  const { channels, engine, deliveries } = services;
   return {
     'app.info': () => ({ ...appInfo }),
 
@@ -73,5 +80,16 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => settings.update(input),
+
+    'channels.list': () => channels.statuses(),
+    'channels.getSmsGateway': () => channels.smsGateway(),
+    'channels.configureSmsGateway': ({ config }) => channels.configureSmsGateway(config),
+
+    'engine.status': () => engine.status(),
+    'engine.pauseAll': () => engine.pauseAll(),
+    'engine.resumeAll': () => engine.resumeAll(),
+
+    'deliveries.list': (input) => deliveries.list(input),
+    'deliveries.resolve': (input) => deliveries.resolve(input),
   };
 }

@@ -26,7 +26,7 @@ export class SequenceService {
     const { store, clock, events } = this.deps;
     const created = store.write(() => {
       this.assertNameFree(input.name);
-      const id = store.sequences.insert({ name: input.name, description: input.description, active: true }, clock.now());
+      const id = store.sequences.insert({ name: input.name, description: input.description, active: true, channel: input.channel }, clock.now());
       return this.summary(id);
     });
     events.dataChanged('sequences');
@@ -42,7 +42,12 @@ export class SequenceService {
       this.assertNameFree(name, input.id);
       store.sequences.update(
         input.id,
-        { name, description: input.description ?? current.description, active: input.active ?? current.active },
+        {
+          name,
+          description: input.description ?? current.description,
+          active: input.active ?? current.active,
+          channel: input.channel === undefined ? current.channel : input.channel,
+        },
         clock.now(),
       );
       return this.summary(input.id);
@@ -62,7 +67,7 @@ export class SequenceService {
       if (source === undefined) throw notFound('Sequence', id);
       const now = clock.now();
       const copyId = store.sequences.insert(
-        { name: this.freeCopyName(source.name), description: source.description, active: source.active },
+        { name: this.freeCopyName(source.name), description: source.description, active: source.active, channel: source.channel },
         now,
       );
       store.messages.copyAll(id, copyId, now);

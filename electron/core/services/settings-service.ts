@@ -2,10 +2,16 @@
  * App settings. Each setting is stored under its own key and parsed again when read: a value
  * that no longer parses (a time zone a newer tz database dropped, a hand-edited file) falls back
  * to its default, with a warning, instead of breaking the app.
+ *
+ * `sending` holds the sending window, pacing, catch-up and failure policies (DESIGN.md §4–§5).
+ * A window is checked before it is stored: it must leave some day open within the search horizon
+ * of the timing rules, or nothing could ever be sent. Changing any setting announces `settings`,
+ * which wakes the delivery engine.
  */
 import { SettingsSchema, type ParsedInput } from '../../../shared/contract';
-import type { Settings } from '../../../shared/domain';
-import { validation } from '../errors';
+import type { SendingSettings, Settings } from '../../../shared/domain';
+import { AppError, validation } from '../errors';
+import { nextAllowedInstant, validateSendingWindow } from '../schedule/sending-window';
 import type { ScheduleContext } from '../schedule/timing-rules';
 import { isKnownCountry } from './phone';
 import type { ServiceDeps } from './service-deps';
@@ -18,6 +24,19 @@ export interface MachineDefaults {
   country: string;
 }
 
+/**
+ * Until the owner changes them: no messages at night (21:00–09:00) but every day of the week, a
+ * WhatsApp-like random gap of 20–60 s between sends, at most 200 a day per channel (a new number
+ * sending more is what gets accounts banned), late messages still go out, and a message that can
+ * never go through is recorded and the subscriber moves on to the next one.
+ */
+export const DEFAULT_SENDING: SendingSettings = {
+  window: { quietHours: { start: '21:00', end: '09:00' }, allowedWeekdays: [1, 2, 3, 4, 5, 6, 7], closedDates: [] },
+  pacing: { minGapSeconds: 20, maxGapSeconds: 60, dailyCap: 200 },
+  catchUp: { kind: 'send-late' },
+  onPermanentFailure: 'move-on',
+};
+
 export class SettingsService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -25,12 +44,17 @@ export class SettingsService {
   ) {}
 
   get(): Settings {
-    return { timeZone: this.timeZone(), defaultCountry: this.defaultCountry() };
+    return { timeZone: this.timeZone(), defaultCountry: this.defaultCountry(), sending: this.sending() };
   }
 
-  /** What the timing rules need from the settings. */
+  /** What the timing rules need from the settings: the business time zone and the sending window. */
   scheduleContext(): ScheduleContext {
-    return { timeZone: this.timeZone() };
+    return { timeZone: this.timeZone(), window: this.sending().window };
+  }
+
+  /** The time zone and sending policies together, as the delivery engine reads them on every round. */
+  sendingContext(): { timeZone: string; sending: SendingSettings } {
+    return { timeZone: this.timeZone(), sending: this.sending() };
   }
 
   /** Writes only the settings given. */
@@ -40,13 +64,29 @@ export class SettingsService {
     if (patch.defaultCountry !== undefined && !isKnownCountry(patch.defaultCountry)) {
       throw validation(`“${patch.defaultCountry}” is not a country code we know. Use a two-letter code such as DE or US.`, 'defaultCountry');
     }
+    if (patch.sending !== undefined) this.assertUsableWindow(patch.sending, patch.timeZone ?? this.timeZone());
     const settings = store.write(() => {
       if (patch.timeZone !== undefined) store.settings.set('timeZone', patch.timeZone);
       if (patch.defaultCountry !== undefined) store.settings.set('defaultCountry', patch.defaultCountry);
+      if (patch.sending !== undefined) store.settings.set('sending', patch.sending);
       return this.get();
     });
     events.dataChanged('settings');
     return settings;
+  }
+
+  /** Refuses a window the timing rules cannot use, naming the field at fault. */
+  private assertUsableWindow(sending: SendingSettings, timeZone: string): void {
+    try {
+      validateSendingWindow(sending.window);
+      // Finds the next open instant, or says that no day is open in the search horizon.
+      nextAllowedInstant(this.deps.clock.now(), timeZone, sending.window);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'VALIDATION') {
+        throw validation(error.message, `sending.window.${error.field ?? 'allowedWeekdays'}`);
+      }
+      throw error;
+    }
   }
 
   private timeZone(): string {
@@ -68,6 +108,15 @@ export class SettingsService {
     if (parsed.success && isKnownCountry(parsed.data)) return parsed.data;
     this.deps.logger.warn("Ignoring the stored default country; using the machine's", { stored, machineCountry: this.machine.country });
     return this.machine.country;
+  }
+
+  private sending(): SendingSettings {
+    const stored = this.deps.store.settings.get('sending');
+    if (stored === undefined) return DEFAULT_SENDING;
+    const parsed = SettingsSchema.shape.sending.safeParse(stored);
+    if (parsed.success) return parsed.data;
+    this.deps.logger.warn('Ignoring the stored sending settings; using the defaults', { issues: parsed.error.issues.length });
+    return DEFAULT_SENDING;
   }
 }
 

@@ -4,8 +4,8 @@
  *
  * The first rule that applies decides an entry:
  * 1. The message has a delivery: `sent` (at = sent time), `failed` / `unknown` / `skipped` (at =
- *    when that was recorded, with the error or reason), or, while it is being sent, `scheduled`
- *    at its due (or retry) time.
+ *    when that was recorded, with the error or reason), or, while it is being sent or waits for
+ *    a retry, `scheduled` at its due (or retry) time, with the last problem if any.
  * 2. The message is disabled: `disabled`, at = null.
  * 3. It sits at or before the subscriber's progress without a delivery (it was disabled when they
  *    passed it, or was inserted or moved before their place): `skipped`, at = null. It will never
@@ -57,6 +57,9 @@ function fromDelivery(delivery: Delivery): Pick<TimelineEntry, 'status' | 'at' |
       return { status: 'sent', at: delivery.sentAt ?? delivery.updatedAt, error: null };
     case 'claimed':
       return { status: 'scheduled', at: delivery.nextAttemptAt ?? delivery.dueAt, error: null };
+    // Waiting for another attempt: when, and what went wrong last time.
+    case 'retrying':
+      return { status: 'scheduled', at: delivery.nextAttemptAt ?? delivery.dueAt, error: delivery.error };
     case 'unknown':
       return { status: 'unknown', at: delivery.claimedAt ?? delivery.updatedAt, error: delivery.error };
     case 'failed':

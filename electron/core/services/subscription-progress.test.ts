@@ -3,8 +3,11 @@ import type { DelayUnit } from '../../../shared/contract';
 import type { SubscriptionState } from '../store/subscription-repository';
 import { openTempStore, type TempStore } from '../store/test-store';
 import {
+  SYNC_RECOMPUTE_MAX,
+  continueRecompute,
   firstDue,
   nextMessageOf,
+  pendingRecompute,
   recomputeForSequence,
   recomputedNext,
   type DueContext,
@@ -88,7 +91,7 @@ describe('recomputeForSequence', () => {
   beforeEach(() => {
     t = openTempStore();
     now = T0;
-    seq = t.store.sequences.insert({ name: 'Welcome', description: '', active: true }, now);
+    seq = t.store.sequences.insert({ name: 'Welcome', description: '', active: true, channel: null }, now);
   });
   afterEach(() => t.cleanup());
 
@@ -249,5 +252,175 @@ describe('recomputeForSequence', () => {
     });
     expect(t.store.subscriptions.findState(sub)).toMatchObject({ lastSentMessageId: null, lastSentPosition: 1, lastSentAt: sentAt });
     expect(next(sub)).toEqual({ id: c, due: sentAt + 3 * HOUR });
+  });
+
+  it('keeps that place when an earlier message is deleted afterwards, and moves nobody else', () => {
+    const a = addMessage('A');
+    const b = addMessage('B');
+    const c = addMessage('C');
+    const d = addMessage('D', 5);
+    const orphan = subscribe();
+    const other = subscribe();
+    now += HOUR;
+    for (const id of [orphan, other]) send(id, a);
+    send(orphan, b);
+    send(other, b);
+    send(other, c);
+    const deleteAt = (position: number, id: number, rest: number[]): number =>
+      t.store.write(() => {
+        const touched = t.store.subscriptions.shiftForDeletedMessage(seq, position);
+        t.store.messages.delete(id);
+        t.store.messages.renumber(seq, rest);
+        recomputeForSequence(t.store, seq, at(now));
+        return touched;
+      });
+
+    // B goes: the orphan's last message. Both had received it.
+    expect(deleteAt(2, b, [a, c, d])).toBe(2);
+    expect(t.store.subscriptions.findState(orphan)?.lastSentPosition).toBe(1);
+    expect(next(orphan)?.id).toBe(c);
+    // A goes: everyone's place moves up with the messages after it.
+    expect(deleteAt(1, a, [c, d])).toBe(3);
+    expect(t.store.subscriptions.findState(orphan)).toMatchObject({ lastSentMessageId: null, lastSentPosition: 0 });
+    expect(t.store.subscriptions.findState(other)).toMatchObject({ lastSentMessageId: c, lastSentPosition: 1 });
+    expect(next(orphan)?.id).toBe(c);
+    expect(next(other)?.id).toBe(d);
+  });
+});
+
+/**
+ * A sequence with more live subscribers than an edit recomputes in its own transaction: the edit
+ * queues the work, and slices (what the runner commits one by one) finish it.
+ */
+describe('recompute of a large sequence', () => {
+  const COUNT = SYNC_RECOMPUTE_MAX + 600;
+  let t: TempStore;
+  let seq: number;
+  let first: number;
+  let second: number;
+  let ids: number[];
+  const now = T0 + 30 * 60_000;
+
+  beforeEach(() => {
+    t = openTempStore();
+    const { store } = t;
+    seq = store.sequences.insert({ name: 'Big', description: '', active: true, channel: null }, T0);
+    first = store.messages.append(seq, { name: 'A', body: '', mediaId: null, delayAmount: 1, delayUnit: 'hours', sendAt: null }, true, T0);
+    second = store.messages.append(seq, { name: 'B', body: '', mediaId: null, delayAmount: 2, delayUnit: 'days', sendAt: '09:00' }, true, T0);
+    ids = store.write(() =>
+      Array.from({ length: COUNT }, (_, i) => {
+        const contactId = store.contacts.insert({ phone: `+49151${20_000_000 + i}`, name: '', attributes: {}, source: 'import', consentNote: '' }, T0);
+        const subscribedAt = T0 - i * 60_000;
+        const next = firstDue(store.messages.listBySequence(seq), subscribedAt, at(subscribedAt));
+        const id = store.subscriptions.insertActive({ contactId, sequenceId: seq, source: 'import', subscribedAt, ...next }, T0);
+        if (id === undefined) throw new Error('not subscribed');
+        // Every third is paused; every fifth has had the first message.
+        if (i % 3 === 0) store.subscriptions.setState(id, 'paused', next, T0);
+        if (i % 5 === 0) {
+          store.deliveries.insert({ subscriptionId: id, messageId: first, channel: 'test', status: 'sent', dueAt: T0, sentAt: T0 }, T0);
+          store.db
+            .prepare('UPDATE subscriptions SET last_sent_message_id = ?, last_sent_position = 1, last_sent_at = ? WHERE id = ?')
+            .run(first, T0 - i * 1000, id);
+        }
+        return id;
+      }),
+    );
+  });
+  afterEach(() => t.cleanup());
+
+  /** What every subscription's next message and time must be, by the pure rules. */
+  const expectedNexts = (): Map<number, { nextMessageId: number | null; nextDueAt: number | null }> => {
+    const { store } = t;
+    const messages = store.messages.listBySequence(seq);
+    return new Map(
+      ids.map((id) => {
+        const state = store.subscriptions.findState(id);
+        if (state === undefined) throw new Error('gone');
+        // Ended subscriptions are left as they are (here: unsubscribed, with nothing next).
+        if (state.status !== 'active' && state.status !== 'paused') return [id, { nextMessageId: null, nextDueAt: null }];
+        return [id, recomputedNext(state, messages, store.deliveries.receivedMessageIds(id), at(now))];
+      }),
+    );
+  };
+  const storedNexts = () =>
+    new Map(
+      ids.map((id) => {
+        const state = t.store.subscriptions.findState(id);
+        return [id, { nextMessageId: state?.nextMessageId ?? null, nextDueAt: state?.nextDueAt ?? null }];
+      }),
+    );
+  /** One slice after another, each doing a single batch (the deadline has always passed). */
+  const runSlices = (): number => {
+    let slices = 0;
+    for (;;) {
+      slices++;
+      const progress = t.store.write(() => continueRecompute(t.store, seq, at(now), Number.NEGATIVE_INFINITY));
+      if (progress.done) return slices;
+      if (slices > 100) throw new Error('the recompute does not finish');
+    }
+  };
+
+  it('queues the work in the edit\'s transaction and leaves the rows alone', () => {
+    const before = storedNexts();
+    const changed = t.store.write(() => {
+      t.store.messages.renumber(seq, [second, first]);
+      return recomputeForSequence(t.store, seq, at(now));
+    });
+    expect(changed).toBe(0);
+    expect(pendingRecompute(t.store)).toMatchObject({ sequenceId: seq, phase: 'active', afterId: 0 });
+    expect(storedNexts()).toEqual(before);
+    // The progress is already read from the new order: those who had A now stand at position 2.
+    expect(t.store.subscriptions.findState(ids[0] ?? 0)?.lastSentPosition).toBe(2);
+  });
+
+  it('finishes in slices with exactly what the rules say, active and paused alike', () => {
+    t.store.write(() => {
+      t.store.messages.update(first, { name: 'A', body: '', mediaId: null, delayAmount: 3, delayUnit: 'hours', sendAt: '10:15' }, now);
+      t.store.messages.renumber(seq, [second, first]);
+      recomputeForSequence(t.store, seq, at(now));
+    });
+    const want = expectedNexts();
+    // 500 rows per batch, active then paused: several slices, each its own transaction.
+    expect(runSlices()).toBeGreaterThan(COUNT / 500);
+    expect(pendingRecompute(t.store)).toBeUndefined();
+    expect(storedNexts()).toEqual(want);
+    // Nothing to do twice: a recompute of the result changes nothing.
+    t.store.write(() => recomputeForSequence(t.store, seq, at(now)));
+    expect(runSlices()).toBeGreaterThan(1);
+    expect(storedNexts()).toEqual(want);
+  });
+
+  it('starts over when another edit comes while one is in flight, so the last edit wins', () => {
+    t.store.write(() => {
+      t.store.messages.update(first, { name: 'A', body: '', mediaId: null, delayAmount: 5, delayUnit: 'hours', sendAt: null }, now);
+      recomputeForSequence(t.store, seq, at(now));
+    });
+    for (let i = 0; i < 3; i++) t.store.write(() => continueRecompute(t.store, seq, at(now), Number.NEGATIVE_INFINITY));
+    expect(pendingRecompute(t.store)?.afterId).toBeGreaterThan(0);
+
+    t.store.write(() => {
+      t.store.messages.setEnabled(first, false, now);
+      recomputeForSequence(t.store, seq, at(now));
+    });
+    expect(pendingRecompute(t.store)).toMatchObject({ phase: 'active', afterId: 0 });
+    runSlices();
+    const stored = storedNexts();
+    expect(stored).toEqual(expectedNexts());
+    // A is off: nobody waits for it any more.
+    expect([...stored.values()].filter((n) => n.nextMessageId === first)).toEqual([]);
+  });
+
+  it('recomputes at once, and drops a stale request, once the sequence is small enough', () => {
+    t.store.write(() => {
+      t.store.messages.setEnabled(second, false, now);
+      recomputeForSequence(t.store, seq, at(now));
+    });
+    t.store.write(() => {
+      for (const id of ids.slice(0, 700)) t.store.subscriptions.setState(id, 'unsubscribed', { nextMessageId: null, nextDueAt: null }, now);
+      t.store.messages.setEnabled(second, true, now);
+      expect(recomputeForSequence(t.store, seq, at(now))).toBeGreaterThan(0);
+    });
+    expect(pendingRecompute(t.store)).toBeUndefined();
+    expect(storedNexts()).toEqual(expectedNexts());
   });
 });

@@ -18,10 +18,14 @@
  * paces what is due, so an edit never causes a burst.
  *
  * The pure rules come first; `recomputeForSequence` applies them to a sequence's live
- * subscriptions inside the caller's transaction. Both are free of the event bus (usable from a
- * worker thread).
+ * subscriptions after an edit: at once for a small sequence, else in slices by the recompute
+ * runner (`continueRecompute`), so an edit of a sequence with 100,000 subscribers never blocks
+ * the app for long (DESIGN.md §7). All of it is free of the event bus (usable from a worker
+ * thread).
  */
 import { dueAtAfter, type MessageTiming, type ScheduleContext } from '../schedule/timing-rules';
+import type { SqliteDatabase } from '../store/database';
+import { RecomputeQueueRepository, type RecomputeJob, type RecomputePhase } from '../store/recompute-queue-repository';
 import type { Store } from '../store/store';
 import type { NextMessage, SubscriptionState } from '../store/subscription-repository';
 
@@ -97,27 +101,143 @@ export function recomputedNext(
   return { nextMessageId: next.id, nextDueAt: alreadyOverdue ? state.nextDueAt : ctx.now };
 }
 
+/** Up to this many live subscriptions, an edit recomputes them inside its own transaction. */
+export const SYNC_RECOMPUTE_MAX = 2000;
+/** Subscriptions read per statement while recomputing. */
+const BATCH = 500;
+const PHASES: readonly RecomputePhase[] = ['active', 'paused'];
+
 /**
  * After the sequence's messages changed (created, edited, deleted, reordered, enabled or
- * disabled): bring every active and paused subscription's next message and due time in line,
- * inside the caller's transaction. Returns how many subscriptions changed.
+ * disabled): bring every active and paused subscription's next message and due time in line.
+ * Called inside the edit's transaction.
  *
- * Set-based where it matters: positions are synced in one statement, received-ahead deliveries
- * come in one query, and a row is written only when its next message or due time changed.
- * (A later issue chunks this for 100,000 subscribers.)
+ * - Up to SYNC_RECOMPUTE_MAX live subscriptions: done right here, in the same transaction.
+ *   Returns how many subscriptions changed.
+ * - More: the edit only records that the sequence needs a recompute (`recompute_queue`, in the
+ *   same transaction, so the request is as durable as the edit) and returns 0. The recompute
+ *   runner (recompute-runner.ts) then works through the subscriptions in slices of a few
+ *   milliseconds, each its own transaction, and announces the change when done. Until it has
+ *   reached a row, the row's stored next message may be stale; the progress it reads is not (see
+ *   the repository's STATE), and the engine re-derives the next message with these rules before
+ *   it sends (engine/claim.ts).
  */
 export function recomputeForSequence(store: Store, sequenceId: number, ctx: DueContext): number {
-  const { subscriptions, deliveries, messages } = store;
-  subscriptions.syncLastSentPositions(sequenceId);
-  const ordered = messages.listBySequence(sequenceId);
-  const receivedAhead = deliveries.receivedAheadOfProgress(sequenceId);
+  const queue = recomputeQueueOf(store.db);
+  if (store.subscriptions.countLive(sequenceId, SYNC_RECOMPUTE_MAX + 1) > SYNC_RECOMPUTE_MAX) {
+    queue.request(sequenceId, ctx.now);
+    return 0;
+  }
+  // A recompute still in flight (the sequence was larger before) is superseded by this one.
+  queue.finish(sequenceId);
+  const plan = planOf(store, sequenceId, ctx);
   let changed = 0;
-  for (const state of subscriptions.liveStates(sequenceId)) {
-    const next = recomputedNext(state, ordered, receivedAhead.get(state.id) ?? NOTHING, ctx);
-    if (next.nextMessageId !== state.nextMessageId || next.nextDueAt !== state.nextDueAt) {
-      subscriptions.setNext(state.id, next, ctx.now);
-      changed++;
+  for (const phase of PHASES) {
+    let afterId = 0;
+    for (;;) {
+      const batch = recomputeBatch(store, plan, phase, afterId);
+      changed += batch.changed;
+      if (batch.exhausted) break;
+      afterId = batch.lastId;
     }
   }
   return changed;
+}
+
+/** Asks the runner to recompute every sequence, whatever its size (the time zone or sending window changed). */
+export function requestRecomputeOfAll(store: Store, now: number): void {
+  recomputeQueueOf(store.db).requestAll(now);
+}
+
+export interface RecomputeProgress {
+  /** The sequence is up to date: its request is gone from the queue. */
+  done: boolean;
+  /** Subscriptions looked at, and how many of them changed. */
+  read: number;
+  changed: number;
+}
+
+/**
+ * Works on the sequence's pending recompute, batch after batch, until it is done or
+ * `performance.now()` passes `deadline`; the place reached is saved in the queue. Runs inside the
+ * caller's transaction (one slice of the runner).
+ */
+export function continueRecompute(store: Store, sequenceId: number, ctx: DueContext, deadline: number): RecomputeProgress {
+  const queue = recomputeQueueOf(store.db);
+  const job = queue.find(sequenceId);
+  if (job === undefined) return { done: true, read: 0, changed: 0 };
+  const plan = planOf(store, sequenceId, ctx);
+  let { phase, afterId } = job;
+  let read = 0;
+  let changed = 0;
+  do {
+    const batch = recomputeBatch(store, plan, phase, afterId);
+    read += batch.read;
+    changed += batch.changed;
+    if (!batch.exhausted) {
+      afterId = batch.lastId;
+    } else if (phase === 'active') {
+      phase = 'paused';
+      afterId = 0;
+    } else {
+      queue.finish(sequenceId);
+      return { done: true, read, changed };
+    }
+  } while (performance.now() < deadline);
+  queue.advance(sequenceId, phase, afterId);
+  return { done: false, read, changed };
+}
+
+/** The recompute requested longest ago, if any is pending (for the runner). */
+export function pendingRecompute(store: Store): RecomputeJob | undefined {
+  return recomputeQueueOf(store.db).oldest();
+}
+
+/** What every batch of one sequence's recompute shares. */
+interface Plan {
+  sequenceId: number;
+  messages: readonly ProgressMessage[];
+  ctx: DueContext;
+}
+
+function planOf(store: Store, sequenceId: number, ctx: DueContext): Plan {
+  return { sequenceId, messages: store.messages.listBySequence(sequenceId), ctx };
+}
+
+/**
+ * Recomputes the next BATCH subscriptions of `phase` after `afterId`, writing only the rows whose
+ * next message or due time changed. `exhausted` when there are no more after these.
+ */
+function recomputeBatch(
+  store: Store,
+  plan: Plan,
+  phase: RecomputePhase,
+  afterId: number,
+): { read: number; changed: number; lastId: number; exhausted: boolean } {
+  const { subscriptions } = store;
+  const states = subscriptions.liveSlice(plan.sequenceId, phase, afterId, BATCH);
+  const last = states.at(-1);
+  if (last === undefined) return { read: 0, changed: 0, lastId: afterId, exhausted: true };
+  const receivedAhead = subscriptions.receivedAhead(plan.sequenceId, phase, afterId, last.id);
+  let changed = 0;
+  for (const state of states) {
+    const next = recomputedNext(state, plan.messages, receivedAhead.get(state.id) ?? NOTHING, plan.ctx);
+    if (next.nextMessageId !== state.nextMessageId || next.nextDueAt !== state.nextDueAt) {
+      subscriptions.setNext(state.id, next, plan.ctx.now);
+      changed++;
+    }
+  }
+  return { read: states.length, changed, lastId: last.id, exhausted: states.length < BATCH };
+}
+
+// One queue repository per connection: the edit's call site has only the store.
+const queues = new WeakMap<SqliteDatabase, RecomputeQueueRepository>();
+
+function recomputeQueueOf(db: SqliteDatabase): RecomputeQueueRepository {
+  let queue = queues.get(db);
+  if (queue === undefined) {
+    queue = new RecomputeQueueRepository(db);
+    queues.set(db, queue);
+  }
+  return queue;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { contract, type EventPayload, type MethodInput, type MethodName, type MethodOutput } from '../../../shared/contract';
 import { DATABASE_FILE_NAME, openCoreApp, type CoreApp } from '../app';
 import type { Clock } from '../clock';
+import { ManualTimers } from '../engine/manual-timers';
 import { silentLogger } from '../logger';
 import { openDatabase } from '../store/database';
 import { makeTempDir } from '../store/test-store';
@@ -25,6 +26,8 @@ export interface Harness {
   readonly app: CoreApp;
   readonly dataDir: string;
   readonly clock: FakeClock;
+  /** The engine's timers: they fire only through `timers.runUntil`/`fireDue` (see engine/manual-timers.ts). */
+  readonly timers: ManualTimers;
   /** `data.changed` payloads in the order emitted. */
   readonly changes: Array<EventPayload<'data.changed'>['tables']>;
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
@@ -36,7 +39,11 @@ export interface Harness {
 export function createHarness(options: { machineTimeZone?: string; machineCountry?: string; csvWorkerFile?: string } = {}): Harness {
   const temp = makeTempDir();
   const clock = new FakeClock();
+  const timers = new ManualTimers(clock, (ms) => {
+    clock.ms = ms;
+  });
   const app = openCoreApp({
+    timers,
     dataDir: temp.dir,
     shell: 'headless',
     version: '0.0.0-test',
@@ -62,6 +69,7 @@ export function createHarness(options: { machineTimeZone?: string; machineCountr
     app,
     dataDir: temp.dir,
     clock,
+    timers,
     changes,
     call,
     sql: (statement, ...params) => {

@@ -104,6 +104,42 @@ describe('ContactRepository', () => {
       expect(list({ search: '%' })).toEqual({ rows: [], total: 0 });
     });
 
+    it('finds contacts by their current name and phone after edits, merges and deletes (the search index follows)', () => {
+      const { contacts } = t.store;
+      const bob = contacts.findByPhone('+4915100000013');
+      if (bob === undefined) throw new Error('Bob is missing');
+      contacts.update(bob.id, { phone: '+4915100000099', name: 'Robert Müller', attributes: {} }, 200);
+      expect(list({ search: 'bob' }).total).toBe(0);
+      expect(list({ search: 'MULLER' }).rows.map((c) => c.name)).toEqual(['Robert Müller']);
+      expect(list({ search: '0000013' }).total).toBe(0);
+      expect(list({ search: '00000099' }).rows.map((c) => c.name)).toEqual(['Robert Müller']);
+
+      contacts.upsertByPhone({ phone: '+4915100000099', name: 'Rob Meyer', source: 'import', consentNote: '' }, 300);
+      expect(list({ search: 'müller' }).total).toBe(0);
+      expect(list({ search: 'meyer' }).total).toBe(1);
+      // An attribute-only merge leaves the name alone, and so does the index.
+      contacts.upsertByPhone({ phone: '+4915100000099', attributes: { city: 'Kiel' }, source: 'import', consentNote: '' }, 400);
+      expect(list({ search: 'meyer' }).total).toBe(1);
+
+      contacts.delete(bob.id);
+      expect(list({ search: 'meyer' }).total).toBe(0);
+      expect(list({ search: '99' }).total).toBe(0);
+      const check = t.store.db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all();
+      expect(check).toEqual([{ integrity_check: 'ok' }]);
+    });
+
+    it('treats every character of a search literally, however short or long', () => {
+      const { contacts } = t.store;
+      contacts.insert({ phone: '+4915100000020', name: 'Quote "Q" Smith', attributes: {}, source: 'manual', consentNote: '' }, 1);
+      contacts.insert({ phone: '+4915100000021', name: 'Star * Or OR', attributes: {}, source: 'manual', consentNote: '' }, 1);
+      expect(list({ search: '"q"' }).rows.map((c) => c.name)).toEqual(['Quote "Q" Smith']);
+      expect(list({ search: '"' }).rows.map((c) => c.name)).toEqual(['Quote "Q" Smith']);
+      expect(list({ search: '* or' }).rows.map((c) => c.name)).toEqual(['Star * Or OR']);
+      expect(list({ search: 'or or' }).rows.map((c) => c.name)).toEqual(['Star * Or OR']);
+      expect(list({ search: 'a' }).total).toBe(5);
+      expect(list({ search: '21' }).rows.map((c) => c.name)).toEqual(['Star * Or OR']);
+    });
+
     it('iterates every matching contact in name order (for the export)', () => {
       expect([...t.store.contacts.iterate('ann')].map((c) => c.name)).toEqual(['Anna Adler', 'anna Berg', 'Jürgen Ann']);
       expect([...t.store.contacts.iterate('  ')]).toHaveLength(7);

@@ -4,6 +4,10 @@
  * Free of the event bus and of services on purpose: the CSV import runs these methods from a
  * worker thread on its own connection. Phone numbers must already be normalised
  * (services/phone.ts); the table's CHECK refuses anything that is not E.164.
+ *
+ * The only writer of `contacts`: every insert, delete and change of name or phone also updates
+ * the trigram search indexes (migration 0004 says why this is not left to triggers). Writing
+ * contacts any other way would leave the search, and `PRAGMA integrity_check`, wrong.
  */
 import type { Statement } from 'better-sqlite3';
 import { PEOPLE_LIMITS } from '../../../shared/contract';
@@ -11,7 +15,18 @@ import type { Contact } from '../../../shared/domain';
 import { validation } from '../errors';
 import type { SqliteDatabase } from './database';
 import { toAttributes, toContactSource, type ContactSource } from './row-values';
-import { foldForSearch, phoneDigitsOf } from './search-key';
+import {
+  ANY_NAME_MATCH,
+  indexable,
+  indexedMatches,
+  indexedSearchOf,
+  scanCondition,
+  searchParamsOf,
+  searchTermsOf,
+  type IndexedSearch,
+  type SearchParams,
+} from './contact-search';
+import { foldForSearch } from './search-key';
 
 interface ContactRow {
   id: number;
@@ -62,12 +77,13 @@ export interface ContactListQuery {
   limit: number;
 }
 
-interface PageParams {
-  term: string;
-  digits: string;
+interface PageParams extends SearchParams {
   limit: number;
   offset: number;
 }
+
+/** How a list query finds its rows: all of them, by reading each (scan), or from the search indexes. */
+type SearchMode = 'none' | 'scan' | IndexedSearch;
 
 const COLUMNS = 'id, phone, name, attributes, opted_out_at, source, created_at, updated_at';
 
@@ -80,7 +96,7 @@ const ORDER: Record<ContactListQuery['sort'], (dir: string) => string> = {
 };
 
 /** Matches when the folded name contains the folded term, or the phone contains the term's digits. */
-const SEARCH = `(instr(name_key, @term) > 0 OR (@digits <> '' AND instr(phone, @digits) > 0))`;
+const SEARCH = scanCondition('contacts');
 
 export class ContactRepository {
   private readonly selectById;
@@ -88,8 +104,14 @@ export class ContactRepository {
   private readonly insertRow;
   private readonly updateRow;
   private readonly deleteRow;
+  private readonly selectKeys;
+  private readonly indexName;
+  private readonly unindexName;
+  private readonly indexPhone;
+  private readonly unindexPhone;
   private readonly countAll;
-  private readonly countMatching;
+  private readonly anyNameMatch;
+  private readonly counts = new Map<SearchMode, Statement<[SearchParams], { n: number }>>();
   private readonly selectAllInOrder;
   private readonly selectMatchingInOrder;
   private readonly pages = new Map<string, Statement<[PageParams], ContactRow>>();
@@ -111,10 +133,18 @@ export class ContactRepository {
        WHERE id = @id`,
     );
     this.deleteRow = db.prepare<[number]>('DELETE FROM contacts WHERE id = ?');
-    this.countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts');
-    this.countMatching = db.prepare<[{ term: string; digits: string }], { n: number }>(
-      `SELECT COUNT(*) AS n FROM contacts WHERE ${SEARCH}`,
+    this.selectKeys = db.prepare<[number], { name_key: string; phone: string }>('SELECT name_key, phone FROM contacts WHERE id = ?');
+    // External-content FTS5: a row is removed from the index with the exact values it was indexed with.
+    this.indexName = db.prepare<[number, string]>('INSERT INTO contacts_name_search (rowid, name_key) VALUES (?, ?)');
+    this.unindexName = db.prepare<[number, string]>(
+      "INSERT INTO contacts_name_search (contacts_name_search, rowid, name_key) VALUES ('delete', ?, ?)",
     );
+    this.indexPhone = db.prepare<[number, string]>('INSERT INTO contacts_phone_search (rowid, phone) VALUES (?, ?)');
+    this.unindexPhone = db.prepare<[number, string]>(
+      "INSERT INTO contacts_phone_search (contacts_phone_search, rowid, phone) VALUES ('delete', ?, ?)",
+    );
+    this.countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts');
+    this.anyNameMatch = db.prepare<[{ nameMatch: string }], { 1: number }>(ANY_NAME_MATCH);
     this.selectAllInOrder = db.prepare<[], ContactRow>(`SELECT ${COLUMNS} FROM contacts ORDER BY name_key, id`);
     this.selectMatchingInOrder = db.prepare<[{ term: string; digits: string }], ContactRow>(
       `SELECT ${COLUMNS} FROM contacts WHERE ${SEARCH} ORDER BY name_key, id`,
@@ -133,29 +163,38 @@ export class ContactRepository {
   }
 
   insert(contact: NewContact, now: number): number {
+    const nameKey = foldForSearch(contact.name);
     const result = this.insertRow.run({
       phone: contact.phone,
       name: contact.name,
-      nameKey: foldForSearch(contact.name),
+      nameKey,
       attributes: JSON.stringify(contact.attributes),
       source: contact.source,
       consentNote: contact.consentNote,
       now,
     });
-    return Number(result.lastInsertRowid);
+    const id = Number(result.lastInsertRowid);
+    this.indexName.run(id, nameKey);
+    this.indexPhone.run(id, contact.phone);
+    return id;
   }
 
   /** Replaces phone, name and attributes. False when no such contact. Throws on a phone taken by another contact (UNIQUE). */
   update(id: number, edit: ContactEdit, now: number): boolean {
-    const result = this.updateRow.run({
-      id,
-      phone: edit.phone,
-      name: edit.name,
-      nameKey: foldForSearch(edit.name),
-      attributes: JSON.stringify(edit.attributes),
-      now,
-    });
-    return result.changes === 1;
+    const before = this.selectKeys.get(id);
+    if (before === undefined) return false;
+    const nameKey = foldForSearch(edit.name);
+    this.updateRow.run({ id, phone: edit.phone, name: edit.name, nameKey, attributes: JSON.stringify(edit.attributes), now });
+    // Only what changed is re-indexed: a merge that adds attributes costs no index work.
+    if (before.name_key !== nameKey) {
+      this.unindexName.run(id, before.name_key);
+      this.indexName.run(id, nameKey);
+    }
+    if (before.phone !== edit.phone) {
+      this.unindexPhone.run(id, before.phone);
+      this.indexPhone.run(id, edit.phone);
+    }
+    return true;
   }
 
   /**
@@ -183,15 +222,29 @@ export class ContactRepository {
 
   /** Deletes the contact; its subscriptions and their deliveries go by cascade. False when no such contact. */
   delete(id: number): boolean {
-    return this.deleteRow.run(id).changes === 1;
+    const before = this.selectKeys.get(id);
+    if (before === undefined) return false;
+    this.deleteRow.run(id);
+    this.unindexName.run(id, before.name_key);
+    this.unindexPhone.run(id, before.phone);
+    return true;
   }
 
-  /** One page in the order asked, with the number of contacts matching the search. */
+  /**
+   * One page in the order asked, with the number of contacts matching the search. A search of
+   * three characters or more is answered from the trigram indexes (contact-search.ts).
+   */
   list(query: ContactListQuery): { rows: Contact[]; total: number } {
-    const term = foldForSearch(query.search.trim());
-    const params = { term, digits: phoneDigitsOf(term), limit: query.limit, offset: query.offset };
-    const rows = this.pageStatement(term !== '', query.sort, query.direction).all(params);
-    const total = term === '' ? this.countAll.get() : this.countMatching.get({ term: params.term, digits: params.digits });
+    const terms = searchTermsOf(query.search);
+    const search = searchParamsOf(terms);
+    const mode: SearchMode =
+      terms.term === ''
+        ? 'none'
+        : !indexable(terms)
+          ? 'scan'
+          : indexedSearchOf(terms, () => this.anyNameMatch.get({ nameMatch: search.nameMatch }) !== undefined);
+    const rows = this.pageStatement(mode, query.sort, query.direction).all({ ...search, limit: query.limit, offset: query.offset });
+    const total = mode === 'none' ? this.countAll.get() : this.countStatement(mode).get(search);
     return { rows: rows.map(toContact), total: total?.n ?? 0 };
   }
 
@@ -200,24 +253,46 @@ export class ContactRepository {
    * export). While iterating, the connection runs nothing else.
    */
   *iterate(search: string): Generator<Contact> {
-    const term = foldForSearch(search.trim());
-    const rows = term === '' ? this.selectAllInOrder.iterate() : this.selectMatchingInOrder.iterate({ term, digits: phoneDigitsOf(term) });
+    const { term, digits } = searchTermsOf(search);
+    const rows = term === '' ? this.selectAllInOrder.iterate() : this.selectMatchingInOrder.iterate({ term, digits });
     for (const row of rows) yield toContact(row);
   }
 
-  /** Statements are prepared once per shape (search or not × sort × direction), on first use. */
-  private pageStatement(searching: boolean, sort: ContactListQuery['sort'], direction: 'asc' | 'desc'): Statement<[PageParams], ContactRow> {
-    const key = `${searching ? 's' : '-'}:${sort}:${direction}`;
+  /** Statements are prepared once per shape (search mode × sort × direction), on first use. */
+  private pageStatement(mode: SearchMode, sort: ContactListQuery['sort'], direction: 'asc' | 'desc'): Statement<[PageParams], ContactRow> {
+    const key = `${mode}:${sort}:${direction}`;
     let statement = this.pages.get(key);
     if (statement === undefined) {
       const dir = direction === 'desc' ? 'DESC' : 'ASC';
       statement = this.db.prepare<[PageParams], ContactRow>(
-        `SELECT ${COLUMNS} FROM contacts ${searching ? `WHERE ${SEARCH}` : ''}
-         ORDER BY ${ORDER[sort](dir)} LIMIT @limit OFFSET @offset`,
+        `SELECT ${COLUMNS} FROM contacts ${whereOf(mode)} ORDER BY ${ORDER[sort](dir)} LIMIT @limit OFFSET @offset`,
       );
       this.pages.set(key, statement);
     }
     return statement;
+  }
+
+  private countStatement(mode: Exclude<SearchMode, 'none'>): Statement<[SearchParams], { n: number }> {
+    let statement = this.counts.get(mode);
+    if (statement === undefined) {
+      statement =
+        mode === 'scan'
+          ? this.db.prepare<[SearchParams], { n: number }>(`SELECT COUNT(*) AS n FROM contacts WHERE ${SEARCH}`)
+          : this.db.prepare<[SearchParams], { n: number }>(`SELECT COUNT(*) AS n FROM (${indexedMatches(mode)})`);
+      this.counts.set(mode, statement);
+    }
+    return statement;
+  }
+}
+
+function whereOf(mode: SearchMode): string {
+  switch (mode) {
+    case 'none':
+      return '';
+    case 'scan':
+      return `WHERE ${SEARCH}`;
+    default:
+      return `WHERE id IN (${indexedMatches(mode)})`;
   }
 }
 

@@ -1,21 +1,39 @@
 /**
- * Deliveries: what happened to each message of each subscription (DESIGN.md §5). The engine
- * writes them; this issue only reads them (timelines, progress) and tests insert them.
+ * Deliveries: what happened to each message of each subscription (DESIGN.md §5).
+ *
+ * The engine moves a delivery through its states with the guarded updates below. Each update
+ * names the state it expects (`WHERE status = …`) and reports whether it applied, so a caller
+ * that lost a race (an owner's action, a deletion) finds out instead of overwriting:
+ *
+ *   (new) ──claim──▶ claimed ──sent──▶ sent
+ *                     │  ▲  ╰──give up──▶ failed
+ *            transient│  │reclaim
+ *        / channel down▼  │
+ *                    retrying ──cancelled / turned off / opted out / too late──▶ skipped
+ *   claimed ──crash, provider cannot tell──▶ unknown ──owner: send again──▶ retrying
+ *                                               ╰──owner: mark as sent──▶ sent
+ *   (new) ──opted out / too late──▶ skipped
  */
+import type { Statement } from 'better-sqlite3';
+import type { Delivery as ApiDelivery } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
-import { toDeliveryStatus, type DeliveryStatus } from './row-values';
+import { toChannelId, toDeliveryStatus, type ChannelId, type DeliveryStatus } from './row-values';
+import { foldForSearch, phoneDigitsOf } from './search-key';
 
 interface DeliveryRow {
   id: number;
   subscription_id: number;
   message_id: number;
-  channel: string | null;
+  channel: string;
   status: string;
+  delivery_key: string | null;
   attempts: number;
   due_at: number;
   claimed_at: number | null;
   next_attempt_at: number | null;
   sent_at: number | null;
+  provider_message_id: string | null;
+  rendered_text: string | null;
   error: string | null;
   updated_at: number;
 }
@@ -24,13 +42,17 @@ export interface Delivery {
   id: number;
   subscriptionId: number;
   messageId: number;
-  channel: string | null;
+  channel: ChannelId;
   status: DeliveryStatus;
+  /** The idempotency key given to the provider; null only for rows that never went to one. */
+  deliveryKey: string | null;
   attempts: number;
   dueAt: number;
   claimedAt: number | null;
   nextAttemptAt: number | null;
   sentAt: number | null;
+  providerMessageId: string | null;
+  renderedText: string | null;
   error: string | null;
   updatedAt: number;
 }
@@ -38,7 +60,7 @@ export interface Delivery {
 export interface NewDelivery {
   subscriptionId: number;
   messageId: number;
-  channel: string | null;
+  channel: ChannelId;
   status: DeliveryStatus;
   dueAt: number;
   attempts?: number;
@@ -47,27 +69,84 @@ export interface NewDelivery {
   providerMessageId?: string | null;
   renderedText?: string | null;
   error?: string | null;
+  deliveryKey?: string | null;
 }
+
+export interface NewClaim {
+  subscriptionId: number;
+  messageId: number;
+  channel: ChannelId;
+  dueAt: number;
+  deliveryKey: string;
+  renderedText: string;
+}
+
+export interface DeliveryListQuery {
+  status: DeliveryStatus | null;
+  channel: ChannelId | null;
+  sequenceId: number | null;
+  search: string;
+  offset: number;
+  limit: number;
+}
+
+interface ListParams {
+  status: string | null;
+  channel: string | null;
+  sequenceId: number | null;
+  term: string;
+  digits: string;
+  limit: number;
+  offset: number;
+}
+
+interface ListRow extends DeliveryRow {
+  sequence_id: number;
+  sequence_name: string;
+  message_name: string;
+  contact_name: string;
+  phone: string;
+}
+
+const COLUMNS = `id, subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at, next_attempt_at,
+                 sent_at, provider_message_id, rendered_text, error, updated_at`;
+const D_COLUMNS = COLUMNS.split(',')
+  .map((column) => `d.${column.trim()}`)
+  .join(', ');
+const OPEN = `('claimed', 'retrying')`;
 
 export class DeliveryRepository {
   private readonly insertRow;
+  private readonly selectById;
   private readonly selectBySubscription;
   private readonly selectReceivedAhead;
+  private readonly selectOpen;
+  private readonly selectClaimed;
+  private readonly insertClaim;
+  private readonly reclaimRow;
+  private readonly sentRow;
+  private readonly retryRow;
+  private readonly finishRow;
+  private readonly selectNextRetry;
+  private readonly countSentBetween;
+  private readonly countStatus;
+  private readonly countRetryDue;
+  private readonly countRetryDueOn;
+  private readonly selectListItem;
+  private readonly pages = new Map<string, Statement<[ListParams], ListRow>>();
+  private readonly counts = new Map<string, Statement<[ListParams], { n: number }>>();
 
-  constructor(db: SqliteDatabase) {
+  constructor(private readonly db: SqliteDatabase) {
     this.insertRow = db.prepare<[Required<NewDelivery> & { now: number }]>(
-      `INSERT INTO deliveries (subscription_id, message_id, channel, status, attempts, due_at, claimed_at, sent_at,
+      `INSERT INTO deliveries (subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at, sent_at,
                                provider_message_id, rendered_text, error, created_at, updated_at)
-       VALUES (@subscriptionId, @messageId, @channel, @status, @attempts, @dueAt, @claimedAt, @sentAt,
+       VALUES (@subscriptionId, @messageId, @channel, @status, @deliveryKey, @attempts, @dueAt, @claimedAt, @sentAt,
                @providerMessageId, @renderedText, @error, @now, @now)`,
     );
-    this.selectBySubscription = db.prepare<[number], DeliveryRow>(
-      `SELECT id, subscription_id, message_id, channel, status, attempts, due_at, claimed_at, next_attempt_at, sent_at,
-              error, updated_at
-       FROM deliveries WHERE subscription_id = ?`,
-    );
+    this.selectById = db.prepare<[number], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
+    this.selectBySubscription = db.prepare<[number], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE subscription_id = ?`);
     // Deliveries of messages that now sit after the subscription's progress: only a reorder that
-    // moved a received message forward makes these, so the result is small.
+    // moved a received message forward (or one still in flight) makes these, so the result is small.
     this.selectReceivedAhead = db.prepare<[number], { subscription_id: number; message_id: number }>(
       `SELECT d.subscription_id, d.message_id
        FROM subscriptions s
@@ -75,8 +154,58 @@ export class DeliveryRepository {
        JOIN messages m ON m.id = d.message_id
        WHERE s.sequence_id = ? AND s.status IN ('active', 'paused') AND m.position > s.last_sent_position`,
     );
+    this.selectOpen = db.prepare<[number], DeliveryRow>(
+      `SELECT ${COLUMNS} FROM deliveries WHERE subscription_id = ? AND status IN ${OPEN} ORDER BY id LIMIT 1`,
+    );
+    this.selectClaimed = db.prepare<[], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE status = 'claimed' ORDER BY id`);
+    this.insertClaim = db.prepare<[NewClaim & { now: number }]>(
+      `INSERT INTO deliveries (subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at,
+                               rendered_text, created_at, updated_at)
+       VALUES (@subscriptionId, @messageId, @channel, 'claimed', @deliveryKey, 1, @dueAt, @now, @renderedText, @now, @now)`,
+    );
+    this.reclaimRow = db.prepare<[{ id: number; now: number }]>(
+      `UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, claimed_at = @now, next_attempt_at = NULL, updated_at = @now
+       WHERE id = @id AND status = 'retrying'`,
+    );
+    this.sentRow = db.prepare<[{ id: number; from: string; sentAt: number; providerMessageId: string | null; note: string | null; now: number }]>(
+      `UPDATE deliveries SET status = 'sent', sent_at = @sentAt, provider_message_id = @providerMessageId, error = @note,
+              next_attempt_at = NULL, updated_at = @now
+       WHERE id = @id AND status = @from`,
+    );
+    this.retryRow = db.prepare<[{ id: number; from: string; nextAttemptAt: number; error: string | null; refund: number; deliveryKey: string | null; now: number }]>(
+      `UPDATE deliveries SET status = 'retrying', next_attempt_at = @nextAttemptAt, error = @error,
+              attempts = MAX(0, attempts - @refund), delivery_key = COALESCE(@deliveryKey, delivery_key), updated_at = @now
+       WHERE id = @id AND status = @from`,
+    );
+    this.finishRow = db.prepare<[{ id: number; from: string; status: string; error: string | null; now: number }]>(
+      `UPDATE deliveries SET status = @status, error = @error, next_attempt_at = NULL, updated_at = @now
+       WHERE id = @id AND status = @from`,
+    );
+    // Retries whose time has come on a channel, oldest first. Waits while the subscription is
+    // paused or the sequence is paused; the engine decides what to do with ended subscriptions.
+    this.selectNextRetry = db.prepare<[{ channel: string }], { id: number; next_attempt_at: number }>(
+      `SELECT d.id, d.next_attempt_at
+       FROM deliveries d
+       JOIN subscriptions s ON s.id = d.subscription_id
+       JOIN sequences q ON q.id = s.sequence_id
+       WHERE d.status = 'retrying' AND d.channel = @channel AND s.status <> 'paused' AND q.active = 1
+       ORDER BY d.next_attempt_at, d.id
+       LIMIT 1`,
+    );
+    this.countSentBetween = db.prepare<[{ channel: string; from: number; to: number }], { n: number }>(
+      `SELECT COUNT(*) AS n FROM deliveries WHERE channel = @channel AND sent_at >= @from AND sent_at < @to AND status = 'sent'`,
+    );
+    this.countStatus = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM deliveries WHERE status = ?');
+    this.countRetryDue = db.prepare<[number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'retrying' AND next_attempt_at <= ?`,
+    );
+    this.countRetryDueOn = db.prepare<[{ channel: string; now: number }], { n: number }>(
+      `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'retrying' AND next_attempt_at <= @now AND channel = @channel`,
+    );
+    this.selectListItem = db.prepare<[number], ListRow>(`${LIST_SELECT} WHERE d.id = ?`);
   }
 
+  /** A row as tests and migrations of old data write it; the engine uses the state transitions below. */
   insert(delivery: NewDelivery, now: number): number {
     const result = this.insertRow.run({
       attempts: 0,
@@ -85,10 +214,16 @@ export class DeliveryRepository {
       providerMessageId: null,
       renderedText: null,
       error: null,
+      deliveryKey: null,
       ...delivery,
       now,
     });
     return Number(result.lastInsertRowid);
+  }
+
+  findById(id: number): Delivery | undefined {
+    const row = this.selectById.get(id);
+    return row && toDelivery(row);
   }
 
   listBySubscription(subscriptionId: number): Delivery[] {
@@ -116,6 +251,150 @@ export class DeliveryRepository {
     }
     return bySubscription;
   }
+
+  /** The subscription's delivery that is being sent or waits for a retry, if any (at most one). */
+  openFor(subscriptionId: number): Delivery | undefined {
+    const row = this.selectOpen.get(subscriptionId);
+    return row && toDelivery(row);
+  }
+
+  /** Deliveries left `claimed` (a crash between claim and record), for start-up recovery. */
+  claimed(): Delivery[] {
+    return this.selectClaimed.all().map(toDelivery);
+  }
+
+  /** A new delivery, claimed for its first attempt. Throws if the subscription already has one for this message. */
+  claim(claim: NewClaim, now: number): number {
+    return Number(this.insertClaim.run({ ...claim, now }).lastInsertRowid);
+  }
+
+  /** retrying → claimed, counting another attempt. */
+  reclaim(id: number, now: number): boolean {
+    return this.reclaimRow.run({ id, now }).changes === 1;
+  }
+
+  /** claimed (or, when the owner says so, unknown) → sent. `note` is a remark for the owner ("attachment not sent"). */
+  markSent(id: number, sent: { sentAt: number; providerMessageId: string | null; note: string | null }, now: number, from: 'claimed' | 'unknown' = 'claimed'): boolean {
+    return this.sentRow.run({ id, from, ...sent, now }).changes === 1;
+  }
+
+  /**
+   * claimed → retrying at `nextAttemptAt`. `refund` gives back the attempt the claim counted (the
+   * channel was down: not the message's fault).
+   */
+  markRetrying(id: number, retry: { nextAttemptAt: number; error: string | null; refund: boolean }, now: number): boolean {
+    const { nextAttemptAt, error, refund } = retry;
+    return this.retryRow.run({ id, from: 'claimed', nextAttemptAt, error, refund: refund ? 1 : 0, deliveryKey: null, now }).changes === 1;
+  }
+
+  /** Ends a delivery as failed, unknown or skipped, with the reason for the owner. */
+  finish(id: number, from: 'claimed' | 'retrying', status: 'failed' | 'unknown' | 'skipped', error: string, now: number): boolean {
+    return this.finishRow.run({ id, from, status, error, now }).changes === 1;
+  }
+
+  /** unknown → retrying now, under a new key (the provider must not take it for the old one). */
+  resend(id: number, deliveryKey: string, now: number): boolean {
+    return this.retryRow.run({ id, from: 'unknown', nextAttemptAt: now, error: null, refund: 0, deliveryKey, now }).changes === 1;
+  }
+
+  /** A delivery that never went to a channel: recorded so the activity log says why. */
+  insertSkipped(skip: { subscriptionId: number; messageId: number; channel: ChannelId; dueAt: number; reason: string }, now: number): number {
+    return this.insert({ ...skip, status: 'skipped', error: skip.reason }, now);
+  }
+
+  /** The earliest retry of a channel that may go out (subscription not paused, sequence active), at or after its time. */
+  nextRetry(channel: ChannelId): { id: number; at: number } | undefined {
+    const row = this.selectNextRetry.get({ channel });
+    return row && { id: row.id, at: row.next_attempt_at };
+  }
+
+  /** Messages a channel sent in [from, to): the daily cap. */
+  sentBetween(channel: ChannelId, from: number, to: number): number {
+    return this.countSentBetween.get({ channel, from, to })?.n ?? 0;
+  }
+
+  countByStatus(status: DeliveryStatus): number {
+    return this.countStatus.get(status)?.n ?? 0;
+  }
+
+  /** Retries whose time has come (any channel). */
+  retriesDue(now: number): number {
+    return this.countRetryDue.get(now)?.n ?? 0;
+  }
+
+  /** Retries of one channel whose time has come. */
+  retriesDueOn(channel: ChannelId, now: number): number {
+    return this.countRetryDueOn.get({ channel, now })?.n ?? 0;
+  }
+
+  /** The activity log row of one delivery. */
+  findListItem(id: number): ApiDelivery | undefined {
+    const row = this.selectListItem.get(id);
+    return row && toListItem(row);
+  }
+
+  /**
+   * One page of the activity log, newest activity first, with the number of matching rows. The
+   * statement is chosen per filter combination (and cached), so each one can use its index:
+   * `deliveries_updated_at` without a status, `deliveries_status_updated` with one.
+   */
+  list(query: DeliveryListQuery): { rows: ApiDelivery[]; total: number } {
+    const term = foldForSearch(query.search.trim());
+    const params: ListParams = {
+      status: query.status,
+      channel: query.channel,
+      sequenceId: query.sequenceId,
+      term,
+      digits: phoneDigitsOf(term),
+      limit: query.limit,
+      offset: query.offset,
+    };
+    const where = listWhere(query, term !== '');
+    const total = this.countStatement(where).get(params)?.n ?? 0;
+    if (total === 0 || query.offset >= total) return { rows: [], total };
+    return { rows: this.pageStatement(where).all(params).map(toListItem), total };
+  }
+
+  private countStatement(where: string): Statement<[ListParams], { n: number }> {
+    let statement = this.counts.get(where);
+    if (statement === undefined) {
+      // Only the joins the filter needs: every delivery has its subscription and contact.
+      const from = where.includes('c.') ? LIST_FROM : where.includes('s.') ? 'FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id' : 'FROM deliveries d';
+      statement = this.db.prepare<[ListParams], { n: number }>(`SELECT COUNT(*) AS n ${from} WHERE ${where}`);
+      this.counts.set(where, statement);
+    }
+    return statement;
+  }
+
+  private pageStatement(where: string): Statement<[ListParams], ListRow> {
+    let statement = this.pages.get(where);
+    if (statement === undefined) {
+      statement = this.db.prepare<[ListParams], ListRow>(
+        `${LIST_SELECT} WHERE ${where} ORDER BY d.updated_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,
+      );
+      this.pages.set(where, statement);
+    }
+    return statement;
+  }
+}
+
+const LIST_FROM = `
+  FROM deliveries d
+  JOIN subscriptions s ON s.id = d.subscription_id
+  JOIN contacts c ON c.id = s.contact_id`;
+const LIST_SELECT = `
+  SELECT ${D_COLUMNS}, s.sequence_id, q.name AS sequence_name, m.name AS message_name, c.name AS contact_name, c.phone
+  ${LIST_FROM}
+  JOIN sequences q ON q.id = s.sequence_id
+  JOIN messages m ON m.id = d.message_id`;
+
+function listWhere(query: DeliveryListQuery, searching: boolean): string {
+  const parts = ['1 = 1'];
+  if (query.status !== null) parts.push('d.status = @status');
+  if (query.channel !== null) parts.push('d.channel = @channel');
+  if (query.sequenceId !== null) parts.push('s.sequence_id = @sequenceId');
+  if (searching) parts.push(`(instr(c.name_key, @term) > 0 OR (@digits <> '' AND instr(c.phone, @digits) > 0))`);
+  return parts.join(' AND ');
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -123,14 +402,40 @@ function toDelivery(row: DeliveryRow): Delivery {
     id: row.id,
     subscriptionId: row.subscription_id,
     messageId: row.message_id,
-    channel: row.channel,
+    channel: toChannelId(row.channel),
     status: toDeliveryStatus(row.status),
+    deliveryKey: row.delivery_key,
     attempts: row.attempts,
     dueAt: row.due_at,
     claimedAt: row.claimed_at,
     nextAttemptAt: row.next_attempt_at,
     sentAt: row.sent_at,
+    providerMessageId: row.provider_message_id,
+    renderedText: row.rendered_text,
     error: row.error,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toListItem(row: ListRow): ApiDelivery {
+  return {
+    id: row.id,
+    subscriptionId: row.subscription_id,
+    sequenceId: row.sequence_id,
+    sequenceName: row.sequence_name,
+    messageId: row.message_id,
+    messageName: row.message_name,
+    contactName: row.contact_name,
+    phone: row.phone,
+    channel: toChannelId(row.channel),
+    status: toDeliveryStatus(row.status),
+    attempts: row.attempts,
+    dueAt: row.due_at,
+    sentAt: row.sent_at,
+    nextAttemptAt: row.next_attempt_at,
+    renderedText: row.rendered_text ?? '',
+    error: row.error,
+    providerMessageId: row.provider_message_id,
     updatedAt: row.updated_at,
   };
 }

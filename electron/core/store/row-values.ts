@@ -4,8 +4,10 @@
  * by hand into something the app does not understand.
  */
 import {
+  channelIds,
   contactSources,
   delayUnits,
+  deliveryStatuses,
   mediaKinds,
   subscriptionSources,
   subscriptionStatuses,
@@ -16,7 +18,7 @@ import type { MediaKind } from '../../../shared/domain';
 
 export type ContactSource = (typeof contactSources)[number];
 export type SubscriptionSource = (typeof subscriptionSources)[number];
-export const deliveryStatuses = ['claimed', 'sent', 'failed', 'unknown', 'skipped'] as const;
+export { deliveryStatuses } from '../../../shared/contract';
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export function toBoolean(value: number): boolean {
@@ -53,6 +55,12 @@ export function toContactSource(value: string): ContactSource {
 
 export function toDeliveryStatus(value: string): DeliveryStatus {
   return oneOf(deliveryStatuses, value, 'delivery status');
+}
+
+export type ChannelId = (typeof channelIds)[number];
+
+export function toChannelId(value: string): ChannelId {
+  return oneOf(channelIds, value, 'channel');
 }
 
 /** A JSON object of strings (contacts.attributes); anything else means the file was edited by hand. */

@@ -29,6 +29,7 @@ describe('SequenceRepository', () => {
       active: true,
       messageCount: 0,
       enabledMessageCount: 0,
+      channel: null,
       subscriberCount: 0,
       activeSubscriberCount: 0,
       sentCount: 0,
@@ -36,6 +37,17 @@ describe('SequenceRepository', () => {
       updatedAt: 1000,
     });
     expect(sequences.findById(id + 1)).toBeUndefined();
+  });
+
+  it('stores the channel a sequence sends through, keeps it when an update leaves it out, and refuses unknown ones', () => {
+    const { sequences, db } = t.store;
+    const id = sequences.insert({ name: 'Car enquiry', description: '', active: true, channel: 'sms' }, 1);
+    expect(sequences.findById(id)?.channel).toBe('sms');
+    sequences.update(id, { name: 'Car enquiry', description: 'x', active: true }, 2);
+    expect(sequences.findById(id)?.channel).toBe('sms');
+    sequences.update(id, { name: 'Car enquiry', description: 'x', active: true, channel: null }, 3);
+    expect(sequences.findById(id)?.channel).toBeNull();
+    expect(() => db.prepare("UPDATE sequences SET channel = 'pigeon' WHERE id = ?").run(id)).toThrow(/CHECK constraint failed/);
   });
 
   it('lists sequences in name order, ignoring case, with message, enabled and sent counts', () => {

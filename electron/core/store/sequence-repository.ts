@@ -1,12 +1,13 @@
 import type { SequenceSummary } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
-import { fromBoolean, toBoolean } from './row-values';
+import { fromBoolean, toBoolean, toChannelId, type ChannelId } from './row-values';
 
 interface SummaryRow {
   id: number;
   name: string;
   description: string;
   active: number;
+  channel: string | null;
   created_at: number;
   updated_at: number;
   message_count: number;
@@ -20,6 +21,8 @@ export interface SequenceFields {
   name: string;
   description: string;
   active: boolean;
+  /** Null until the owner picks one: due messages then wait. Omitted: null for a new sequence, unchanged on update. */
+  channel?: ChannelId | null;
 }
 
 /**
@@ -33,7 +36,7 @@ export function sequenceNameKey(name: string): string {
 // Message counts come from the join; subscriber counts from subqueries (a second join would
 // multiply the rows), each answered from the covering index subscriptions_sequence_status.
 const SUMMARY = `
-  SELECT s.id, s.name, s.description, s.active, s.created_at, s.updated_at,
+  SELECT s.id, s.name, s.description, s.active, s.channel, s.created_at, s.updated_at,
          COUNT(m.id) AS message_count,
          COALESCE(SUM(m.enabled), 0) AS enabled_message_count,
          COALESCE(SUM(m.sent_count), 0) AS sent_count,
@@ -57,15 +60,15 @@ export class SequenceRepository {
     this.selectAll = db.prepare<[], SummaryRow>(`${SUMMARY} GROUP BY s.name_key ORDER BY s.name_key`);
     this.selectOne = db.prepare<[number], SummaryRow>(`${SUMMARY} WHERE s.id = ? GROUP BY s.id`);
     this.selectIdByNameKey = db.prepare<[string], { id: number }>('SELECT id FROM sequences WHERE name_key = ?');
-    this.insertRow = db.prepare<[{ name: string; nameKey: string; description: string; active: 0 | 1; now: number }]>(
-      `INSERT INTO sequences (name, name_key, description, active, created_at, updated_at)
-       VALUES (@name, @nameKey, @description, @active, @now, @now)`,
+    this.insertRow = db.prepare<[{ name: string; nameKey: string; description: string; active: 0 | 1; channel: ChannelId | null; now: number }]>(
+      `INSERT INTO sequences (name, name_key, description, active, channel, created_at, updated_at)
+       VALUES (@name, @nameKey, @description, @active, @channel, @now, @now)`,
     );
     this.updateRow = db.prepare<
-      [{ id: number; name: string; nameKey: string; description: string; active: 0 | 1; now: number }]
+      [{ id: number; name: string; nameKey: string; description: string; active: 0 | 1; keepChannel: 0 | 1; channel: ChannelId | null; now: number }]
     >(
       `UPDATE sequences SET name = @name, name_key = @nameKey, description = @description, active = @active,
-              updated_at = @now
+              channel = CASE WHEN @keepChannel = 1 THEN channel ELSE @channel END, updated_at = @now
        WHERE id = @id`,
     );
     this.touchRow = db.prepare<[number, number]>('UPDATE sequences SET updated_at = ? WHERE id = ?');
@@ -93,6 +96,7 @@ export class SequenceRepository {
       nameKey: sequenceNameKey(fields.name),
       description: fields.description,
       active: fromBoolean(fields.active),
+      channel: fields.channel ?? null,
       now,
     });
     return Number(result.lastInsertRowid);
@@ -106,6 +110,8 @@ export class SequenceRepository {
       nameKey: sequenceNameKey(fields.name),
       description: fields.description,
       active: fromBoolean(fields.active),
+      keepChannel: fromBoolean(fields.channel === undefined),
+      channel: fields.channel ?? null,
       now,
     });
     return result.changes === 1;
@@ -128,6 +134,7 @@ function toSummary(row: SummaryRow): SequenceSummary {
     name: row.name,
     description: row.description,
     active: toBoolean(row.active),
+    channel: row.channel === null ? null : toChannelId(row.channel),
     messageCount: row.message_count,
     enabledMessageCount: row.enabled_message_count,
     subscriberCount: row.subscriber_count,

@@ -14,7 +14,17 @@ import type { SubscriptionStatus } from '../../../shared/contract';
 import type { Subscriber } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
 import { toAttributes, toSubscriptionSource, toSubscriptionStatus, type SubscriptionSource } from './row-values';
-import { foldForSearch, phoneDigitsOf } from './search-key';
+import {
+  ANY_NAME_MATCH,
+  indexable,
+  indexedMatches,
+  indexedSearchOf,
+  scanCondition,
+  searchParamsOf,
+  searchTermsOf,
+  type IndexedSearch,
+  type SearchParams,
+} from './contact-search';
 
 interface SubscriberRow {
   id: number;
@@ -95,11 +105,9 @@ export interface Membership {
   status: SubscriptionStatus;
 }
 
-interface PageParams {
+interface PageParams extends SearchParams {
   sequenceId: number;
   status: string | null;
-  term: string;
-  digits: string;
   limit: number;
   offset: number;
 }
@@ -115,10 +123,15 @@ const SUBSCRIBER_JOINS = `
   LEFT JOIN messages nm ON nm.id = s.next_message_id`;
 const SUBSCRIBER = `SELECT ${SUBSCRIBER_COLUMNS} FROM subscriptions s ${SUBSCRIBER_JOINS}`;
 
+// The progress is where the last message sent sits NOW (a reorder moves it; nothing rewrites the
+// stored copy for that), or the stored position once that message was deleted (see
+// `shiftForDeletedMessage`). Read this way, the progress is right the moment an edit commits,
+// whether or not the recompute of its sequence has reached the row yet.
 const STATE = `
-  SELECT id, contact_id, sequence_id, status, subscribed_at, last_sent_message_id, last_sent_position,
-         last_sent_at, next_message_id, next_due_at
-  FROM subscriptions`;
+  SELECT s.id, s.contact_id, s.sequence_id, s.status, s.subscribed_at, s.last_sent_message_id,
+         COALESCE(lm.position, s.last_sent_position) AS last_sent_position,
+         s.last_sent_at, s.next_message_id, s.next_due_at
+  FROM subscriptions s LEFT JOIN messages lm ON lm.id = s.last_sent_message_id`;
 
 const ORDER: Record<SubscriberSort, (dir: string) => string> = {
   name: (dir) => `c.name_key ${dir}, s.id ${dir}`,
@@ -130,13 +143,15 @@ const ORDER: Record<SubscriberSort, (dir: string) => string> = {
   nextDueAt: (dir) => `s.next_due_at IS NULL ${dir}, s.next_due_at ${dir}, s.id ${dir}`,
 };
 
-const SEARCH = `(instr(c.name_key, @term) > 0 OR (@digits <> '' AND instr(c.phone, @digits) > 0))`;
+const SEARCH = scanCondition('c');
 const LIVE = `('active', 'paused')`;
 
 export class SubscriptionRepository {
   private readonly selectById;
   private readonly selectState;
-  private readonly selectLiveStates;
+  private readonly selectLiveSlice;
+  private readonly selectLiveCount;
+  private readonly selectReceivedAhead;
   private readonly selectLive;
   private readonly insertRow;
   private readonly updateState;
@@ -144,17 +159,38 @@ export class SubscriptionRepository {
   private readonly deleteRow;
   private readonly selectByContact;
   private readonly selectMemberships;
-  private readonly syncPositions;
-  private readonly shiftPositions;
+  private readonly placeAfterDeleted;
+  private readonly shiftOrphaned;
+  private readonly countDeliveriesOf;
+  private readonly selectMessageAt;
+  private readonly anyNameMatch;
   private readonly selectAllOfSequence;
   private readonly pages = new Map<string, Statement<[PageParams], SubscriberRow>>();
-  private readonly counts = new Map<string, Statement<[PageParams], { n: number }>>();
+  private readonly counts = new Map<string, Statement<[PageParams & { cap?: number }], { n: number }>>();
 
   constructor(private readonly db: SqliteDatabase) {
     this.selectById = db.prepare<[number], SubscriberRow>(`${SUBSCRIBER} WHERE s.id = ?`);
-    this.selectState = db.prepare<[number], StateRow>(`${STATE} WHERE id = ?`);
-    this.selectLiveStates = db.prepare<[number], StateRow>(
-      `${STATE} WHERE sequence_id = ? AND status IN ${LIVE} ORDER BY id`,
+    this.selectState = db.prepare<[number], StateRow>(`${STATE} WHERE s.id = ?`);
+    // Keyset pages over subscriptions_sequence_status (sequence_id, status, rowid): no sort, no skipping.
+    this.selectLiveSlice = db.prepare<[{ sequenceId: number; status: string; afterId: number; limit: number }], StateRow>(
+      `${STATE} WHERE s.sequence_id = @sequenceId AND s.status = @status AND s.id > @afterId ORDER BY s.id LIMIT @limit`,
+    );
+    this.selectLiveCount = db.prepare<[{ sequenceId: number; cap: number }], { n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM subscriptions WHERE sequence_id = @sequenceId AND status IN ${LIVE} LIMIT @cap)`,
+    );
+    // Deliveries of messages that now sit after the subscription's progress: only a reorder that
+    // moved a received message forward makes these, so the result is small.
+    this.selectReceivedAhead = db.prepare<
+      [{ sequenceId: number; status: string; afterId: number; lastId: number }],
+      { subscription_id: number; message_id: number }
+    >(
+      `SELECT d.subscription_id, d.message_id
+       FROM subscriptions s
+       LEFT JOIN messages lm ON lm.id = s.last_sent_message_id
+       JOIN deliveries d ON d.subscription_id = s.id
+       JOIN messages m ON m.id = d.message_id
+       WHERE s.sequence_id = @sequenceId AND s.status = @status AND s.id > @afterId AND s.id <= @lastId
+         AND m.position > COALESCE(lm.position, s.last_sent_position)`,
     );
     this.selectLive = db.prepare<[number, number], { id: number; status: string }>(
       `SELECT id, status FROM subscriptions WHERE contact_id = ? AND sequence_id = ? AND status IN ${LIVE}`,
@@ -187,20 +223,22 @@ export class SubscriptionRepository {
        WHERE s.contact_id IN (SELECT value FROM json_each(?))
        ORDER BY q.name_key, s.subscribed_at DESC, s.id DESC`,
     );
-    this.syncPositions = db.prepare<[number]>(
-      `UPDATE subscriptions
-       SET last_sent_position = (SELECT position FROM messages WHERE id = last_sent_message_id)
-       WHERE sequence_id = ? AND last_sent_message_id IS NOT NULL
-         AND last_sent_position <> (SELECT position FROM messages WHERE id = last_sent_message_id)`,
-    );
     this.selectAllOfSequence = db.prepare<[number], SubscriberRow & { attributes: string }>(
       `SELECT ${SUBSCRIBER_COLUMNS}, c.attributes FROM subscriptions s ${SUBSCRIBER_JOINS}
        WHERE s.sequence_id = ? ORDER BY s.subscribed_at, s.id`,
     );
-    this.shiftPositions = db.prepare<[{ sequenceId: number; position: number }]>(
-      `UPDATE subscriptions SET last_sent_position = last_sent_position - 1
-       WHERE sequence_id = @sequenceId AND last_sent_position >= @position`,
+    this.placeAfterDeleted = db.prepare<[{ messageId: number; position: number }]>(
+      'UPDATE subscriptions SET last_sent_position = @position - 1 WHERE last_sent_message_id = @messageId',
     );
+    // `last_sent_position > 0` repeats the partial index's condition, so SQLite can use it.
+    this.shiftOrphaned = db.prepare<[{ sequenceId: number; position: number }]>(
+      `UPDATE subscriptions SET last_sent_position = last_sent_position - 1
+       WHERE sequence_id = @sequenceId AND last_sent_message_id IS NULL AND last_sent_position > 0
+         AND last_sent_position >= @position`,
+    );
+    this.countDeliveriesOf = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM deliveries WHERE message_id = ?');
+    this.anyNameMatch = db.prepare<[{ nameMatch: string }], { 1: number }>(ANY_NAME_MATCH);
+    this.selectMessageAt = db.prepare<[number, number], { id: number }>('SELECT id FROM messages WHERE sequence_id = ? AND position = ?');
   }
 
   /** The subscriber as the API shows it (with contact and message names). */
@@ -214,9 +252,34 @@ export class SubscriptionRepository {
     return row && toState(row);
   }
 
-  /** The active and paused subscriptions of a sequence: the ones its message edits affect. */
-  liveStates(sequenceId: number): SubscriptionState[] {
-    return this.selectLiveStates.all(sequenceId).map(toState);
+  /**
+   * Up to `limit` subscriptions of the sequence in `status` with an id above `afterId`, by id:
+   * one slice of a recompute (the live ones are the ones a message edit affects).
+   */
+  liveSlice(sequenceId: number, status: 'active' | 'paused', afterId: number, limit: number): SubscriptionState[] {
+    return this.selectLiveSlice.all({ sequenceId, status, afterId, limit }).map(toState);
+  }
+
+  /** How many active and paused subscriptions the sequence has, counting no further than `cap`. */
+  countLive(sequenceId: number, cap: number): number {
+    return this.selectLiveCount.get({ sequenceId, cap })?.n ?? 0;
+  }
+
+  /**
+   * For the subscriptions of a slice (`status`, ids in (afterId, lastId]): the messages each has a
+   * delivery for although they sit after its progress. Subscriptions without any are absent.
+   */
+  receivedAhead(sequenceId: number, status: 'active' | 'paused', afterId: number, lastId: number): Map<number, Set<number>> {
+    const bySubscription = new Map<number, Set<number>>();
+    for (const row of this.selectReceivedAhead.all({ sequenceId, status, afterId, lastId })) {
+      let set = bySubscription.get(row.subscription_id);
+      if (set === undefined) {
+        set = new Set();
+        bySubscription.set(row.subscription_id, set);
+      }
+      set.add(row.message_id);
+    }
+    return bySubscription;
   }
 
   /** The contact's active or paused subscription to the sequence, if any. */
@@ -245,21 +308,25 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Brings `last_sent_position` in line with where the last message sent now sits (after a
-   * reorder or a renumbering). Subscriptions whose last message was deleted keep their position.
-   */
-  syncLastSentPositions(sequenceId: number): void {
-    this.syncPositions.run(sequenceId);
-  }
-
-  /**
    * Call BEFORE deleting the message at `position`: every later message moves up one place, and
    * so does the progress of everyone who reached it. Someone whose last message is the deleted one
-   * ends up "after the message before it", so its successor is still their next. Returns how many
-   * subscriptions had reached the message.
+   * ends up "after the message before it", so its successor is still their next.
+   *
+   * Only the stored positions that will be read need writing: those of subscriptions whose last
+   * message is this one (the link to it is about to go), and of those whose last message was
+   * deleted before (they have no link, only the stored place). Everyone else's progress is read
+   * from where their last message sits (see STATE), which the renumbering moves by itself; so a
+   * deletion touches a handful of rows, not the whole sequence.
+   *
+   * Returns how many subscriptions this touches: their stored place, or their history (the
+   * deliveries of the message go with it).
    */
   shiftForDeletedMessage(sequenceId: number, position: number): number {
-    return this.shiftPositions.run({ sequenceId, position }).changes;
+    const message = this.selectMessageAt.get(sequenceId, position);
+    const orphaned = this.shiftOrphaned.run({ sequenceId, position }).changes;
+    if (message === undefined) return orphaned;
+    this.placeAfterDeleted.run({ messageId: message.id, position });
+    return orphaned + (this.countDeliveriesOf.get(message.id)?.n ?? 0);
   }
 
   /**
@@ -297,60 +364,76 @@ export class SubscriptionRepository {
    * counted, then the page is read the cheapest way for those numbers.
    */
   list(query: SubscriberListQuery): { rows: Subscriber[]; total: number } {
-    const term = foldForSearch(query.search.trim());
+    const terms = searchTermsOf(query.search);
     const params: PageParams = {
       sequenceId: query.sequenceId,
       status: query.status,
-      term,
-      digits: phoneDigitsOf(term),
+      ...searchParamsOf(terms),
       limit: query.limit,
       offset: query.offset,
     };
     const filtered = query.status !== null;
-    const inFilter = this.count({ filtered, searching: false, strategy: 'subscriptions' }, params);
-    if (inFilter === 0) return { rows: [], total: 0 };
-    const small = inFilter <= SMALL_SET;
+    const inFilter: Shape = { filtered, search: 'none', strategy: 'subscriptions' };
+    const searching = terms.term !== '';
+    // Without a search this count is the total; with one, only "is it small?" matters, and
+    // counting no further than that is cheaper (100,000 index entries cost ~2 ms).
+    const inFilterCount = searching ? this.count(inFilter, params, SMALL_SET + 1) : this.count(inFilter, params);
+    if (inFilterCount === 0) return { rows: [], total: 0 };
+    const small = inFilterCount <= SMALL_SET;
     const sortsOnContact = query.sort === 'name' || query.sort === 'phone';
 
     let shape: Shape;
     let total: number;
-    if (term === '') {
-      total = inFilter;
-      shape = { filtered, searching: false, strategy: sortsOnContact ? (small ? 'subscriptions-first' : 'contacts-first') : 'subscriptions' };
+    if (!searching) {
+      total = inFilterCount;
+      shape = { filtered, search: 'none', strategy: sortsOnContact ? (small ? 'subscriptions-first' : 'contacts-first') : 'subscriptions' };
     } else {
-      const countShape: Shape = { filtered, searching: true, strategy: small ? 'subscriptions-first' : 'contacts-first' };
+      let countShape: Shape;
+      if (small) countShape = { filtered, search: 'scan', strategy: 'subscriptions-first' };
+      else if (!indexable(terms)) countShape = { filtered, search: 'scan', strategy: 'contacts-first' };
+      else {
+        const search = indexedSearchOf(terms, () => this.anyNameMatch.get({ nameMatch: params.nameMatch }) !== undefined);
+        countShape = { filtered, search, strategy: 'matches-first' };
+      }
       total = this.count(countShape, params);
       if (total === 0 || query.offset >= total) return { rows: [], total };
-      // Plenty of matches for the depth asked: walking the sort's index meets a page's worth of
-      // them long before the end. Few matches: collect them all from contacts and sort those.
-      const walk = !small && !sortsOnContact && total >= WALK_FACTOR * (query.offset + query.limit);
-      shape = walk ? { filtered, searching: true, strategy: 'subscriptions-first' } : countShape;
+      // Plenty of matches for the depth asked: walking the sort's index (for the name sort: the
+      // contacts' name index) meets a page's worth of them long before the end, checking each
+      // row it passes. Few matches: collect them all and sort those.
+      const walk = !small && query.sort !== 'phone' && total >= WALK_FACTOR * (query.offset + query.limit);
+      if (!walk) shape = countShape;
+      else shape = { filtered, search: 'scan', strategy: query.sort === 'name' ? 'contacts-first' : 'subscriptions-first' };
     }
     const rows = this.pageStatement(shape, query.sort, query.direction).all(params);
     return { rows: rows.map(toSubscriber), total };
   }
 
-  private count(shape: Shape, params: PageParams): number {
-    const key = `${where(shape)}|${shape.strategy}`;
+  /** Rows of the shape, or `Math.min(rows, cap)` when a cap is given. */
+  private count(shape: Shape, params: PageParams, cap?: number): number {
+    const key = `${shapeKey(shape)}|${cap === undefined ? 'all' : 'capped'}`;
     let statement = this.counts.get(key);
     if (statement === undefined) {
-      statement = this.db.prepare<[PageParams], { n: number }>(`SELECT COUNT(*) AS n FROM ${from(shape)} WHERE ${where(shape)}`);
+      const rows = `FROM ${from(shape, false)} WHERE ${where(shape)}`;
+      statement = this.db.prepare<[PageParams & { cap?: number }], { n: number }>(
+        cap === undefined ? `SELECT COUNT(*) AS n ${rows}` : `SELECT COUNT(*) AS n FROM (SELECT 1 ${rows} LIMIT @cap)`,
+      );
       this.counts.set(key, statement);
     }
-    return statement.get(params)?.n ?? 0;
+    return statement.get(cap === undefined ? params : { ...params, cap })?.n ?? 0;
   }
 
   private pageStatement(shape: Shape, sort: SubscriberSort, direction: 'asc' | 'desc'): Statement<[PageParams], SubscriberRow> {
-    const key = `${where(shape)}|${shape.strategy}|${sort}|${direction}`;
+    const key = `${shapeKey(shape)}|${sort}|${direction}`;
     let statement = this.pages.get(key);
     if (statement === undefined) {
       const order = ORDER[sort](direction === 'desc' ? 'DESC' : 'ASC');
+      const sortsOnContact = sort === 'name' || sort === 'phone';
       // Deferred join: the page's ids are found first, over the narrowest rows possible (often an
       // index alone), and only the rows on the page are joined to contacts and messages, so a
       // deep offset skips index entries rather than joined rows. CROSS JOIN keeps the page outside.
       statement = this.db.prepare<[PageParams], SubscriberRow>(
         `SELECT ${SUBSCRIBER_COLUMNS}
-         FROM (SELECT s.id FROM ${from(shape)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
+         FROM (SELECT s.id FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
          CROSS JOIN subscriptions s ON s.id = page.id ${SUBSCRIBER_JOINS}
          ORDER BY ${order}`,
       );
@@ -373,18 +456,31 @@ const WALK_FACTOR = 20;
  * - `subscriptions-first`: the sequence's subscriptions, each joined to its contact (small
  *   sequences, or a search whose matches are plentiful, walking the sort's index).
  * - `contacts-first`: scan the covering index contacts_name_key (in name order, which is also the
- *   name sort) and probe subscriptions_contact (contact_id, sequence_id) for each contact. Wins
- *   for searches with few matches and for name/phone sorts of large sequences.
+ *   name sort) and probe subscriptions_contact (contact_id, sequence_id, status, subscribed_at)
+ *   for each contact. For name/phone sorts of large sequences, and for searches too short for the
+ *   trigram indexes.
+ * - `matches-first`: the contacts the trigram indexes match (contact-search.ts), each probing
+ *   subscriptions_contact; only they are read, so a search costs what it finds, not what the
+ *   sequence holds. The probe index carries status and subscribed time: counting, the status
+ *   filter and the default sort never read a subscription row.
  */
-type Strategy = 'subscriptions' | 'subscriptions-first' | 'contacts-first';
+type Strategy = 'subscriptions' | 'subscriptions-first' | 'contacts-first' | 'matches-first';
+
+/** How a search is applied: none, `instr` on each row read, or from the trigram indexes. */
+type SearchMode = 'none' | 'scan' | IndexedSearch;
 
 interface Shape {
-  searching: boolean;
+  search: SearchMode;
   filtered: boolean;
   strategy: Strategy;
 }
 
-function from(shape: Shape): string {
+function shapeKey(shape: Shape): string {
+  return `${shape.strategy}|${shape.search}|${shape.filtered ? 'status' : '-'}`;
+}
+
+/** The FROM clause; `withContact` joins the contact where the strategy would not (for a name or phone sort). */
+function from(shape: Shape, withContact: boolean): string {
   switch (shape.strategy) {
     case 'subscriptions':
       return 'subscriptions s';
@@ -392,13 +488,19 @@ function from(shape: Shape): string {
       return 'subscriptions s CROSS JOIN contacts c ON c.id = s.contact_id';
     case 'contacts-first':
       return 'contacts c CROSS JOIN subscriptions s INDEXED BY subscriptions_contact ON s.contact_id = c.id';
+    case 'matches-first': {
+      if (shape.search === 'none' || shape.search === 'scan') throw new Error('matches-first needs an indexed search');
+      const matches = `(${indexedMatches(shape.search)}) m CROSS JOIN subscriptions s INDEXED BY subscriptions_contact ON s.contact_id = m.id`;
+      return withContact ? `${matches} CROSS JOIN contacts c ON c.id = s.contact_id` : matches;
+    }
   }
 }
 
 function where(shape: Shape): string {
   const parts = ['s.sequence_id = @sequenceId'];
   if (shape.filtered) parts.push('s.status = @status');
-  if (shape.searching) parts.push(SEARCH);
+  // The indexed searches filtered already, in FROM.
+  if (shape.search === 'scan') parts.push(SEARCH);
   return parts.join(' AND ');
 }
 

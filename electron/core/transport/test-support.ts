@@ -35,6 +35,7 @@ export function sampleSequence(overrides: Partial<MethodOutput<'sequences.create
     active: true,
     messageCount: 0,
     enabledMessageCount: 0,
+    channel: null,
     subscriberCount: 0,
     activeSubscriberCount: 0,
     sentCount: 0,

@@ -10,7 +10,7 @@
  *   Ids are at most 36 characters on the server; longer keys are hashed deterministically.
  * - `GET <base>/messages/<id>` → 200 `{ id, state, recipients }` or 404: `lookup` for recovery.
  *
- * Why not the official `android-sms-gateway` client (v3.0.0, installed): it posts to the legacy
+ * Why not the official `android-sms-gateway` client (v3.0.0; evaluated, not a dependency): it posts to the legacy
  * `<base>/message` path with the deprecated `message` field instead of `textMessage`, its
  * pluggable HttpClient returns only parsed bodies (no status codes, so 409/401/429 could not be
  * told apart, nor Retry-After read) and takes no AbortSignal. The protocol is two requests; this

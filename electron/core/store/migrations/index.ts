@@ -1,6 +1,8 @@
 import type { Migration } from './migration';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-people';
+import { migration0003 } from './0003-delivery-engine';
+import { migration0004 } from './0004-search-and-recompute';
 
 /** Every migration, oldest first. Append only: never edit or reorder a shipped entry. */
-export const migrations: readonly Migration[] = [migration0001, migration0002];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];

@@ -1,0 +1,194 @@
+/**
+ * The claim step of claim → send → record (DESIGN.md §5): ONE transaction that decides what the
+ * next piece of a channel's work is and, if it is a send, writes the delivery as `claimed` before
+ * anything leaves the machine.
+ *
+ * Work comes from two places, oldest first:
+ * - a subscription whose `next_due_at` has come (a new message for it), or
+ * - a delivery waiting for a retry whose `next_attempt_at` has come (also an owner's "send again").
+ *
+ * Nothing is trusted from the moment the work was found: inside the transaction the subscription
+ * and its sequence are read again and the next message is RE-DERIVED from the current messages
+ * and deliveries (an edit's recompute may not have reached this row yet). If the stored next
+ * message is stale, the row is corrected and nothing is sent; the next round sees the truth.
+ * What can happen instead of a send, each recorded so the activity log says why:
+ * - the contact opted out → `skipped`, the subscription moves on;
+ * - it is later than the catch-up setting allows → `skipped`, the subscription moves on;
+ * - a retry whose message was turned off, or whose subscriber was unsubscribed/stopped meanwhile
+ *   → `skipped`.
+ *
+ * A claim of a new message writes the rendered text (template + the contact's attributes) and a
+ * fresh idempotency key, counts attempt 1, and clears the subscription's due time: while a
+ * delivery is open, nothing else is claimed for that subscription. UNIQUE (subscription, message)
+ * makes a second claim of the same message impossible at the database level.
+ */
+import { renderTemplate, templateValues } from '../../../shared/template';
+import type { SubscriptionStatus, TableName } from '../../../shared/contract';
+import type { ChannelId, OutboundMessage } from '../channels/channel';
+import type { Contact } from '../../../shared/domain';
+import { nextMessageOf, recomputedNext } from '../services/subscription-progress';
+import { advanceSubscription } from './advance-subscription';
+import { lateDecision } from './catch-up';
+import { newDeliveryKey } from './delivery-key';
+import { dueContext, type EngineStore } from './engine-store';
+
+export type WorkItem = { kind: 'new'; subscriptionId: number; at: number } | { kind: 'retry'; deliveryId: number; at: number };
+
+export interface Claim {
+  deliveryId: number;
+  subscriptionId: number;
+  messageId: number;
+  channel: ChannelId;
+  /** The attempt this claim counts (1 for the first send). */
+  attempt: number;
+  message: OutboundMessage;
+}
+
+export type ClaimOutcome =
+  /** Send this, then record the result. */
+  | { kind: 'send'; claim: Claim }
+  /** Nothing to send for this item; what was written instead (possibly nothing). */
+  | { kind: 'handled'; tables: TableName[] };
+
+const ENDED: Partial<Record<SubscriptionStatus, string>> = {
+  unsubscribed: 'unsubscribed',
+  stopped: 'was stopped in this sequence',
+  failed: 'failed in this sequence',
+};
+
+/** The oldest work of a channel whose time has come or will come, or undefined when it has none. */
+export function nextWorkItem(env: EngineStore, channel: ChannelId, sequenceIds: readonly number[]): WorkItem | undefined {
+  let best: WorkItem | undefined;
+  const retry = env.store.deliveries.nextRetry(channel);
+  if (retry !== undefined) best = { kind: 'retry', deliveryId: retry.id, at: retry.at };
+  for (const sequenceId of sequenceIds) {
+    const due = env.sending.earliestDue(sequenceId);
+    if (due !== undefined && (best === undefined || due.at < best.at)) best = { kind: 'new', subscriptionId: due.subscriptionId, at: due.at };
+  }
+  return best;
+}
+
+/** Claims `item` for `channel` at `now` (one transaction), or handles it without a send. */
+export function claimWork(env: EngineStore, channel: ChannelId, item: WorkItem, now: number): ClaimOutcome {
+  return env.store.write(() => (item.kind === 'new' ? claimNew(env, channel, item.subscriptionId, now) : claimRetry(env, channel, item.deliveryId, now)));
+}
+
+function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, now: number): ClaimOutcome {
+  const { store } = env;
+  const state = store.subscriptions.findState(subscriptionId);
+  const sequence = state && env.sending.sequence(state.sequenceId);
+  // Changed since it was found (paused, ended, rescheduled, sequence paused or moved to another channel).
+  if (state === undefined || sequence === undefined || state.status !== 'active' || state.nextDueAt === null || state.nextDueAt > now) {
+    return handled();
+  }
+  if (!sequence.active || sequence.channel !== channel) return handled();
+
+  // A delivery still open holds the subscription (its next due time was reset by a recompute).
+  const open = store.deliveries.openFor(subscriptionId);
+  if (open !== undefined) {
+    store.subscriptions.setNext(subscriptionId, { nextMessageId: open.messageId, nextDueAt: null }, now);
+    return handled('subscriptions');
+  }
+
+  const messages = store.messages.listBySequence(state.sequenceId);
+  const received = store.deliveries.receivedMessageIds(subscriptionId);
+  const expected = nextMessageOf(messages, { lastSentPosition: state.lastSentPosition, received });
+  const context = env.context();
+  if (expected === undefined) {
+    store.subscriptions.setState(subscriptionId, 'completed', { nextMessageId: null, nextDueAt: null }, now);
+    return handled('subscriptions', 'sequences');
+  }
+  if (expected.id !== state.nextMessageId) {
+    // Stale: an edit changed what comes next and its recompute has not reached this row yet.
+    store.subscriptions.setNext(subscriptionId, recomputedNext(state, messages, received, dueContext(context, now)), now);
+    return handled('subscriptions');
+  }
+
+  const dueAt = state.nextDueAt;
+  const contact = store.contacts.findById(state.contactId);
+  if (contact === undefined) throw new Error(`Subscription ${subscriptionId} has no contact ${state.contactId}.`);
+  const skipReason = reasonToSkip(contact, dueAt, now, context.sending.catchUp);
+  if (skipReason !== null) {
+    store.deliveries.insertSkipped({ subscriptionId, messageId: expected.id, channel, dueAt, reason: skipReason }, now);
+    advanceSubscription(env, subscriptionId, now);
+    return handled('deliveries', 'subscriptions', 'sequences');
+  }
+
+  const deliveryKey = newDeliveryKey();
+  const text = renderTemplate(expected.body, templateValues(contact));
+  const deliveryId = store.deliveries.claim({ subscriptionId, messageId: expected.id, channel, dueAt, deliveryKey, renderedText: text }, now);
+  store.subscriptions.setNext(subscriptionId, { nextMessageId: expected.id, nextDueAt: null }, now);
+  return {
+    kind: 'send',
+    claim: {
+      deliveryId,
+      subscriptionId,
+      messageId: expected.id,
+      channel,
+      attempt: 1,
+      message: { deliveryKey, to: contact.phone, text, media: expected.media === null ? null : env.media(expected.media.id) },
+    },
+  };
+}
+
+function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, now: number): ClaimOutcome {
+  const { store } = env;
+  const delivery = store.deliveries.findById(deliveryId);
+  if (delivery === undefined || delivery.status !== 'retrying' || delivery.channel !== channel) return handled();
+  if (delivery.nextAttemptAt === null || delivery.nextAttemptAt > now) return handled();
+  const state = store.subscriptions.findState(delivery.subscriptionId);
+  const message = store.messages.findById(delivery.messageId);
+  const contact = state && store.contacts.findById(state.contactId);
+  if (state === undefined || message === undefined || contact === undefined) {
+    throw new Error(`Delivery ${deliveryId} lost its subscription, message or contact.`);
+  }
+  if (state.status === 'paused') return handled();
+
+  const who = contact.name || contact.phone;
+  const ended = ENDED[state.status];
+  const skipReason =
+    ended !== undefined
+      ? `Not sent: ${who} ${ended} before it could go out.`
+      : !message.enabled
+        ? 'Not sent: the message was turned off before it could go out.'
+        : reasonToSkip(contact, delivery.nextAttemptAt, now, env.context().sending.catchUp);
+  if (skipReason !== null) {
+    store.deliveries.finish(deliveryId, 'retrying', 'skipped', skipReason, now);
+    advanceSubscription(env, delivery.subscriptionId, now);
+    return handled('deliveries', 'subscriptions', 'sequences');
+  }
+
+  if (delivery.deliveryKey === null) throw new Error(`Delivery ${deliveryId} waits for a retry but has no key.`);
+  if (!store.deliveries.reclaim(deliveryId, now)) return handled();
+  return {
+    kind: 'send',
+    claim: {
+      deliveryId,
+      subscriptionId: delivery.subscriptionId,
+      messageId: delivery.messageId,
+      channel,
+      attempt: delivery.attempts + 1,
+      message: {
+        // The same key (and text) as every earlier attempt: the provider drops a duplicate.
+        deliveryKey: delivery.deliveryKey,
+        to: contact.phone,
+        text: delivery.renderedText ?? renderTemplate(message.body, templateValues(contact)),
+        media: message.media === null ? null : env.media(message.media.id),
+      },
+    },
+  };
+}
+
+/** Opted out, or too late for the catch-up setting: the reason to skip, else null. */
+function reasonToSkip(contact: Contact, dueAt: number, now: number, catchUp: Parameters<typeof lateDecision>[2]): string | null {
+  if (contact.optedOutAt !== null) return `Not sent: ${contact.name || contact.phone} has opted out of messages from the shop.`;
+  if (lateDecision(dueAt, now, catchUp) === 'skip' && catchUp.kind === 'skip-if-late') {
+    const hours = Math.floor((now - dueAt) / 3_600_000);
+    return `Not sent: it was ${hours} hours late (Settings → Sending skips messages more than ${catchUp.hours} hours late).`;
+  }
+  return null;
+}
+
+function handled(...tables: TableName[]): ClaimOutcome {
+  return { kind: 'handled', tables };
+}

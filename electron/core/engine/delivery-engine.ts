@@ -1,0 +1,618 @@
+/**
+ * The delivery engine: sends every due message on time, once, inside the sending hours, paced,
+ * and never loses one silently, also across crashes (DESIGN.md §4–§5).
+ *
+ * Shape (after Signal-Desktop's JobManager): persistence in SQLite, one-shot timers re-armed
+ * after every round, a re-entrancy guard per channel, an AbortController for sends in flight,
+ * `start()` recovers what a crash left claimed, `stop()` drains, `waitForIdle()` for tests.
+ *
+ * Wake-ups, not polling. A round ("tick") asks, per channel, for the oldest work (the earliest
+ * due subscription of each sequence on that channel, and the earliest retry) and the channel's
+ * next pacing slot; it starts the channel's queue if that time has come, and otherwise sleeps
+ * until the earliest such time. The sleep is capped at one minute: that is the safety net (and
+ * keeps a timer far from Node's 24.8-day overflow); a timer that fires much later than asked
+ * means the computer slept, so channels are re-checked. `wake()` runs a round at once; the
+ * engine wakes itself on every data change (edits, new subscribers, settings), on channel status
+ * changes, and the Electron shell calls it on resume from sleep.
+ *
+ * One queue per channel. A queue sends one message at a time: claim (one transaction) → send
+ * (outside any transaction, with an AbortSignal and a time limit) → record (one transaction);
+ * see claim.ts and record.ts. Between sends it re-checks the pacing slot (gap drawn once after
+ * each send and persisted, daily cap per business day, sending window), so many messages due at
+ * once drain oldest first at the paced rate. A channel that is not ready holds its queue without
+ * using up attempts, is probed about once a minute, and its queue resumes by itself when the
+ * channel reports ready again.
+ *
+ * Nothing is sent while the owner has paused everything (persisted), for a paused sequence, for
+ * a sequence without a channel (the status says which), or for a paused subscription.
+ *
+ * If recording a result fails (disk full, say), the claim stays as it was and the record is
+ * tried again on every round; if the app stops first, start-up recovery resends with the same
+ * key, which the provider drops as a duplicate.
+ */
+import type { TableName } from '../../../shared/contract';
+import type { ChannelStatusInfo, Delivery, EngineStatus } from '../../../shared/domain';
+import type { Channel, ChannelId, SendResult } from '../channels/channel';
+import type { Clock } from '../clock';
+import { AppError, notFound } from '../errors';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { businessDay } from '../schedule/zoned-time';
+import type { SendingSequence } from '../store/sending-repository';
+import type { Store } from '../store/store';
+import { advanceSubscription } from './advance-subscription';
+import { claimWork, nextWorkItem, type Claim, type WorkItem } from './claim';
+import { newDeliveryKey } from './delivery-key';
+import { createEngineStore, pacingFor, type EngineStore, type SendingContext } from './engine-store';
+import { describeStatus, type BlockedWork } from './engine-status';
+import { nextSendSlot, type PacingDecision } from './pacing';
+import { markSent, recordResult } from './record';
+import { recoverClaimed } from './recovery';
+import type { TimerHandle, Timers } from './timers';
+
+/** The longest the engine sleeps: the safety re-check. */
+export const SAFETY_TICK_MS = 60_000;
+/** A timer this much later than asked means the computer was asleep. */
+export const SLEEP_DETECT_MS = 2 * 60_000;
+/** How often a channel that is down is asked whether it is back. */
+export const PROBE_INTERVAL_MS = 60_000;
+/** After a send reported the channel down although its status says ready: wait this long. */
+export const CHANNEL_DOWN_HOLD_MS = 30_000;
+/** After an unexpected error in a round: wait this long before that channel tries again. */
+export const ERROR_HOLD_MS = 60_000;
+/** After a round found work it could not claim (should not happen): wait this long. */
+export const STUCK_HOLD_MS = 5_000;
+export const DEFAULT_SEND_TIMEOUT_MS = 2 * 60_000;
+/** `data.changed` from the engine at most this often during a burst (real time; the UI refreshes on it). */
+const DATA_EVENT_INTERVAL_MS = 250;
+
+const CHANNELS: readonly ChannelId[] = ['test', 'sms', 'whatsapp'];
+const CHANNEL_LABEL: Record<ChannelId, string> = { test: 'Test mode', sms: 'The SMS gateway', whatsapp: 'WhatsApp' };
+
+/** What the engine needs to know about channels (channels/channel-registry.ts). */
+export interface ChannelSource {
+  get(id: ChannelId): Channel | null;
+  status(id: ChannelId): ChannelStatusInfo;
+  statuses(): ChannelStatusInfo[];
+  onChange(listener: (status: ChannelStatusInfo) => void): () => void;
+}
+
+export interface DeliveryEngineDeps {
+  store: Store;
+  events: EventBus;
+  clock: Clock;
+  timers: Timers;
+  logger: Logger;
+  channels: ChannelSource;
+  /** The business time zone and the sending settings, read on every round. */
+  context: () => SendingContext;
+  /** Where media files live (`<sha256>.<extension>`). */
+  mediaDir: string;
+  /** [0, 1); injected so tests can fix gaps and backoff. */
+  random?: () => number;
+  sendTimeoutMs?: number;
+}
+
+type LanePlan =
+  | { state: 'idle' }
+  | { state: 'blocked'; reason: string }
+  | { state: 'scheduled'; at: number; heldBy: PacingDecision['heldBy']; item: WorkItem };
+
+interface Lane {
+  readonly id: ChannelId;
+  /** The queue's current run; null when it is not sending. The re-entrancy guard. */
+  running: Promise<void> | null;
+  /** Not before this instant (after a channel-down answer or an unexpected error). */
+  heldUntil: number;
+  lastProbeAt: number;
+  plan: LanePlan;
+}
+
+interface PendingRecord {
+  claim: Claim;
+  result: SendResult;
+}
+
+export class DeliveryEngine {
+  private readonly env: EngineStore;
+  private readonly lanes: Lane[];
+  private readonly random: () => number;
+  private readonly sendTimeoutMs: number;
+  private readonly abort = new AbortController();
+  private readonly unsubscribers: Array<() => void> = [];
+  private readonly probes = new Set<Promise<unknown>>();
+  private readonly pendingRecords: PendingRecord[] = [];
+  private readonly pendingTables = new Set<TableName>();
+  /** True once recovery has finished: rounds run only after it. */
+  private ready = false;
+  private stopped = false;
+  private starting: Promise<void> | null = null;
+  private draining: Promise<void> | null = null;
+  private timer: TimerHandle | null = null;
+  private tickQueued = false;
+  private emittingOwnChange = false;
+  private lastDataEventAt = 0;
+  private lastStatusJson = '';
+
+  constructor(private readonly deps: DeliveryEngineDeps) {
+    this.env = createEngineStore(deps.store, deps.clock, deps.context, deps.mediaDir);
+    this.lanes = CHANNELS.map((id) => ({ id, running: null, heldUntil: 0, lastProbeAt: Number.NEGATIVE_INFINITY, plan: { state: 'idle' } }));
+    this.random = deps.random ?? Math.random;
+    this.sendTimeoutMs = deps.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  }
+
+  /** Recovers deliveries a crash left claimed, then starts sending. Idempotent. */
+  start(): Promise<void> {
+    if (this.starting !== null) return this.starting;
+    const { events, channels, logger } = this.deps;
+    this.unsubscribers.push(
+      events.on('data.changed', () => {
+        if (!this.emittingOwnChange) this.wake();
+      }),
+      channels.onChange(() => {
+        this.wake();
+        this.publishStatus();
+      }),
+    );
+    this.starting = (async () => {
+      try {
+        await recoverClaimed({
+          env: this.env,
+          channel: (id) => channels.get(id),
+          logger,
+          stopped: () => this.stopped,
+          signal: this.abort.signal,
+        });
+      } catch (error) {
+        // Whatever could not be recovered stays claimed and is tried again at the next start.
+        logger.error('Recovering interrupted deliveries failed', { error: describe(error) });
+      }
+      if (this.stopped) return;
+      this.ready = true;
+      this.tick();
+    })();
+    return this.starting;
+  }
+
+  /**
+   * Stops the rounds and aborts sends in flight; their claims stay as they are and are recovered
+   * at the next start. Nothing touches the database after this returns (the store may be closed
+   * right away); the promise settles when every send in flight has given up.
+   */
+  stop(): Promise<void> {
+    if (this.draining !== null) return this.draining;
+    this.stopped = true;
+    this.clearTimer();
+    this.abort.abort();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    const inFlight = [this.starting, ...this.lanes.map((lane) => lane.running), ...this.probes];
+    this.draining = Promise.allSettled(inFlight).then(() => undefined);
+    return this.draining;
+  }
+
+  /** Runs a round as soon as possible (coalesced). */
+  wake(): void {
+    if (!this.ready || this.stopped || this.tickQueued) return;
+    this.tickQueued = true;
+    queueMicrotask(() => {
+      this.tickQueued = false;
+      this.tick();
+    });
+  }
+
+  /** After the computer slept: channels may have dropped meanwhile, and due work is overdue. */
+  resumedFromSleep(): void {
+    for (const lane of this.lanes) lane.lastProbeAt = Number.NEGATIVE_INFINITY;
+    this.wake();
+  }
+
+  /** For tests: resolves once no round is queued and no channel is sending or being probed. */
+  async waitForIdle(): Promise<void> {
+    for (;;) {
+      // Let queued microtasks (a coalesced wake) and I/O callbacks run first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const busy = [this.ready || this.stopped ? null : this.starting, ...this.lanes.map((lane) => lane.running), ...this.probes].filter(
+        (p): p is Promise<unknown> => p !== null,
+      );
+      if (busy.length === 0 && !this.tickQueued) return;
+      await Promise.allSettled(busy);
+    }
+  }
+
+  status(): EngineStatus {
+    const { store } = this.deps;
+    const now = this.deps.clock.now();
+    const context = this.deps.context();
+    const sequences = this.env.sending.sequences();
+    const day = businessDay(now, context.timeZone);
+    let next: { at: number; heldBy: PacingDecision['heldBy'] } | null = null;
+    for (const lane of this.lanes) {
+      if (lane.plan.state === 'scheduled' && (next === null || lane.plan.at < next.at)) next = { at: lane.plan.at, heldBy: lane.plan.heldBy };
+    }
+    return describeStatus({
+      pausedByOwner: this.env.state.pausedByOwner(),
+      dueNow: this.env.sending.allDueCount(now) + store.deliveries.retriesDue(now),
+      blocked: this.blockedWork(sequences, now),
+      sending: this.lanes.some((lane) => lane.running !== null),
+      next,
+      sentToday: Math.max(...CHANNELS.map((id) => store.deliveries.sentBetween(id, day.startMs, day.endMs))),
+      dailyCap: context.sending.pacing.dailyCap,
+      unknownDeliveries: store.deliveries.countByStatus('unknown'),
+      channels: this.deps.channels.statuses(),
+    });
+  }
+
+  /** Holds every outgoing message until `resumeAll`, also across restarts. Sends in flight finish. */
+  pauseAll(): EngineStatus {
+    this.deps.store.write(() => this.env.state.setPausedByOwner(true));
+    // A round forgets the planned sends, so the status shows nothing scheduled while paused.
+    this.wake();
+    this.publishStatus();
+    return this.status();
+  }
+
+  resumeAll(): EngineStatus {
+    this.deps.store.write(() => this.env.state.setPausedByOwner(false));
+    this.wake();
+    this.publishStatus();
+    return this.status();
+  }
+
+  /**
+   * The owner's answer for a delivery whose outcome is `unknown`: send it again (under a new
+   * key, through the normal queue), or record that it did go out (counts and progress as for
+   * any send).
+   */
+  resolve(id: number, action: 'send-again' | 'mark-as-sent'): Delivery {
+    const { store } = this.deps;
+    const now = this.deps.clock.now();
+    store.write(() => {
+      const delivery = store.deliveries.findById(id);
+      if (delivery === undefined) throw notFound('Delivery', id);
+      if (delivery.status !== 'unknown') {
+        throw new AppError('CONFLICT', `Only a message whose outcome is unknown can be resolved; this one is ${delivery.status}.`);
+      }
+      if (action === 'mark-as-sent') {
+        markSent(this.env, id, { sentAt: delivery.claimedAt ?? now, providerMessageId: null, note: 'Marked as sent by you.' }, 'unknown', now);
+      } else {
+        store.deliveries.resend(id, newDeliveryKey(), now);
+        advanceSubscription(this.env, delivery.subscriptionId, now);
+      }
+    });
+    this.emitChanged(['deliveries', 'subscriptions', 'messages', 'sequences']);
+    this.wake();
+    this.publishStatus();
+    const item = store.deliveries.findListItem(id);
+    if (item === undefined) throw notFound('Delivery', id);
+    return item;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rounds
+  // -------------------------------------------------------------------------------------------
+
+  private tick(): void {
+    if (!this.ready || this.stopped) return;
+    this.clearTimer();
+    const now = this.deps.clock.now();
+    let wakeAt = now + SAFETY_TICK_MS;
+    try {
+      this.retryPendingRecords();
+      if (!this.env.state.pausedByOwner()) {
+        const context = this.deps.context();
+        const sequences = this.env.sending.sequences();
+        for (const lane of this.lanes) {
+          if (lane.running !== null) continue;
+          lane.plan = this.planLane(lane, now, context, sequences);
+          if (lane.plan.state === 'scheduled') {
+            if (lane.plan.at <= now) this.startLane(lane);
+            else wakeAt = Math.min(wakeAt, lane.plan.at);
+          } else if (lane.plan.state === 'blocked') {
+            this.probeIfDue(lane, now);
+          }
+        }
+      } else {
+        for (const lane of this.lanes) if (lane.running === null) lane.plan = { state: 'idle' };
+      }
+    } catch (error) {
+      this.deps.logger.error('A delivery round failed; trying again shortly', { error: describe(error) });
+    }
+    this.armTimer(wakeAt, now);
+    this.flushChanged();
+    this.publishStatus();
+  }
+
+  /** What a channel's queue should do next, at `now`. */
+  private planLane(lane: Lane, now: number, context: SendingContext, sequences: readonly SendingSequence[]): LanePlan {
+    const sequenceIds = sequences.filter((s) => s.active && s.channel === lane.id).map((s) => s.id);
+    const item = nextWorkItem(this.env, lane.id, sequenceIds);
+    if (item === undefined) return { state: 'idle' };
+    const channel = this.deps.channels.get(lane.id);
+    const status = this.deps.channels.status(lane.id);
+    if (channel === null || status.state !== 'ready') return { state: 'blocked', reason: status.reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.` };
+    const from = Math.max(now, item.at, lane.heldUntil);
+    const slot = this.slotFor(lane.id, from, context);
+    return { state: 'scheduled', at: slot.at, heldBy: slot.heldBy, item };
+  }
+
+  /** The channel's pacing slot at or after `at`: gap after the last send, daily cap, window. */
+  private slotFor(channel: ChannelId, at: number, context: SendingContext): PacingDecision {
+    const { lastSentAt, gapMs } = this.env.state.pacing(channel);
+    const settings = pacingFor(channel, context.sending);
+    // Counted only under a cap (then it is at most the cap's worth of rows).
+    let sentToday = 0;
+    if (settings.dailyCap !== null) {
+      const day = businessDay(at, context.timeZone);
+      sentToday = this.deps.store.deliveries.sentBetween(channel, day.startMs, day.endMs);
+    }
+    return nextSendSlot({
+      now: at,
+      lastSentAt,
+      gapMs,
+      sentToday,
+      settings,
+      timeZone: context.timeZone,
+      window: context.sending.window,
+    });
+  }
+
+  private startLane(lane: Lane): void {
+    lane.running = this.runLane(lane).finally(() => {
+      lane.running = null;
+      if (!this.stopped) {
+        this.flushChanged();
+        this.wake();
+      }
+    });
+  }
+
+  /**
+   * Sends the channel's due work, one message at a time, until none is due or pacing holds it
+   * back. In a burst, the record of one send and the claim of the next share a transaction: one
+   * durable commit per message instead of two (a crash still leaves each delivery either claimed
+   * or recorded, never in between).
+   */
+  private async runLane(lane: Lane): Promise<void> {
+    const { clock, logger, channels } = this.deps;
+    /** Claimed together with the previous record, to be sent next. */
+    let held: Claim | null = null;
+    try {
+      for (;;) {
+        // One send per turn of the event loop: a burst through an instant channel must not
+        // starve the HTTP server, the IPC or the timers.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Stopping: a held claim stays `claimed`; start-up recovery resends it under the same key.
+        if (this.stopped) return;
+        let claim: Claim;
+        if (held !== null) {
+          claim = held;
+          held = null;
+        } else {
+          if (this.env.state.pausedByOwner()) return;
+          const now = clock.now();
+          const plan = this.planLane(lane, now, this.deps.context(), this.env.sending.sequences());
+          lane.plan = plan;
+          if (plan.state !== 'scheduled' || plan.at > now) return;
+          const outcome = claimWork(this.env, lane.id, plan.item, now);
+          if (outcome.kind === 'handled') {
+            this.noteChanged(outcome.tables);
+            if (outcome.tables.length === 0) {
+              // Nothing written means nothing changed; the lookup and the claim disagree about
+              // this item (a bug). Back off briefly rather than spin on it.
+              logger.warn('The next message could not be claimed; trying again shortly', { channel: lane.id, item: plan.item });
+              lane.heldUntil = now + STUCK_HOLD_MS;
+              return;
+            }
+            continue;
+          }
+          claim = outcome.claim;
+          this.noteChanged(['deliveries', 'subscriptions']);
+        }
+
+        const channel = channels.get(lane.id);
+        if (channel === null || channel.status().state !== 'ready') {
+          // Gone or down since the claim was written: give the claim back, unsent and uncounted.
+          const now = clock.now();
+          const reason = this.deps.channels.status(lane.id).reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.`;
+          this.deps.store.write(() => this.env.store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: now, error: reason, refund: true }, now));
+          return;
+        }
+        const result = await this.send(channel, claim);
+        if (this.stopped) return;
+        const step = this.recordAndClaimNext(lane, { claim, result });
+        if (step === null) {
+          this.pendingRecords.push({ claim, result });
+          return;
+        }
+        if (!result.ok && result.error.kind === 'channel-down') {
+          // The status normally says so already; if it does not, do not retry in a tight loop.
+          lane.heldUntil = clock.now() + CHANNEL_DOWN_HOLD_MS;
+          return;
+        }
+        held = step.next;
+      }
+    } catch (error) {
+      lane.heldUntil = clock.now() + ERROR_HOLD_MS;
+      logger.error(`Sending through ${lane.id} failed unexpectedly; it will be tried again in a minute`, { error: describe(error) });
+    }
+  }
+
+  /**
+   * Records a send's result and, when the channel may send again at once, claims its next
+   * message, in one transaction. Null (logged) if the result could not be written: it is kept and
+   * tried again next round. A failure to claim the next one never undoes the record.
+   */
+  private recordAndClaimNext(lane: Lane, pending: PendingRecord): { next: Claim | null } | null {
+    const { store, clock, logger } = this.deps;
+    const tables = new Set<TableName>();
+    try {
+      const next = store.write((): Claim | null => {
+        const now = clock.now();
+        const recorded = recordResult(this.env, pending.claim, pending.result, now, this.random);
+        for (const table of recorded.tables) tables.add(table);
+        if (recorded.outcome.kind === 'channel-down' || this.env.state.pausedByOwner()) return null;
+        try {
+          const plan = this.planLane(lane, now, this.deps.context(), this.env.sending.sequences());
+          lane.plan = plan;
+          if (plan.state !== 'scheduled' || plan.at > now) return null;
+          // Nested: a savepoint, rolled back alone if the claim fails.
+          const outcome = claimWork(this.env, lane.id, plan.item, now);
+          for (const table of outcome.kind === 'send' ? (['deliveries', 'subscriptions'] as const) : outcome.tables) tables.add(table);
+          return outcome.kind === 'send' ? outcome.claim : null;
+        } catch (error) {
+          logger.error('Could not claim the next message; trying again next round', { error: describe(error) });
+          return null;
+        }
+      });
+      this.noteChanged([...tables]);
+      return { next };
+    } catch (error) {
+      logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
+        deliveryId: pending.claim.deliveryId,
+        sent: pending.result.ok,
+        error: describe(error),
+      });
+      return null;
+    }
+  }
+
+  /** Sends with the engine's abort signal and a time limit; a channel that ignores the signal is cut off anyway. */
+  private async send(channel: Channel, claim: Claim): Promise<SendResult> {
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.sendTimeoutMs)]);
+    const cutOff = new Promise<SendResult>((resolve) => {
+      const onAbort = (): void =>
+        resolve({ ok: false, error: { kind: 'transient', reason: 'The channel did not answer in time; it will be retried.', detail: 'engine time limit' } });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([channel.send(claim.message, signal), cutOff]);
+    } catch (error) {
+      // The channel contract says send never rejects; treat a broken promise as a transient failure.
+      this.deps.logger.error('A channel rejected a send (a bug in the channel)', { channel: channel.id, error: describe(error) });
+      return { ok: false, error: { kind: 'transient', reason: 'Sending failed unexpectedly; it will be retried.', detail: describe(error) } };
+    }
+  }
+
+  /** Records a send's result; false (logged) if it could not be written, to be tried again next round. */
+  private record(pending: PendingRecord): boolean {
+    try {
+      const recorded = recordResult(this.env, pending.claim, pending.result, this.deps.clock.now(), this.random);
+      this.noteChanged(recorded.tables);
+      return true;
+    } catch (error) {
+      this.deps.logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
+        deliveryId: pending.claim.deliveryId,
+        sent: pending.result.ok,
+        error: describe(error),
+      });
+      return false;
+    }
+  }
+
+  private retryPendingRecords(): void {
+    const waiting = this.pendingRecords.splice(0);
+    for (const pending of waiting) if (!this.record(pending)) this.pendingRecords.push(pending);
+  }
+
+  private probeIfDue(lane: Lane, now: number): void {
+    const channel = this.deps.channels.get(lane.id);
+    if (channel === null || channel.status().state !== 'down' || now - lane.lastProbeAt < PROBE_INTERVAL_MS) return;
+    lane.lastProbeAt = now;
+    const probe = channel
+      .probe(this.abort.signal)
+      .catch((error: unknown) => this.deps.logger.warn(`Checking ${lane.id} failed`, { error: describe(error) }))
+      .finally(() => this.probes.delete(probe));
+    this.probes.add(probe);
+  }
+
+  private armTimer(at: number, now: number): void {
+    this.clearTimer();
+    const delay = Math.min(Math.max(0, at - now), SAFETY_TICK_MS);
+    const expected = now + delay;
+    this.timer = this.deps.timers.setTimeout(() => {
+      this.timer = null;
+      const late = this.deps.clock.now() - expected;
+      if (late > SLEEP_DETECT_MS) {
+        this.deps.logger.info('The computer seems to have been asleep; catching up', { lateMs: late });
+        for (const lane of this.lanes) lane.lastProbeAt = Number.NEGATIVE_INFINITY;
+      }
+      this.tick();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.deps.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Status and events
+  // -------------------------------------------------------------------------------------------
+
+  /** Due messages that cannot go out until the owner acts or a channel comes back, per cause. */
+  private blockedWork(sequences: readonly SendingSequence[], now: number): BlockedWork[] {
+    const blocked: BlockedWork[] = [];
+    const byChannel = new Map<ChannelId, number>();
+    for (const sequence of sequences) {
+      if (!sequence.active) continue;
+      if (sequence.channel !== null && this.deps.channels.status(sequence.channel).state === 'ready') continue;
+      const count = this.env.sending.dueCount(sequence.id, now);
+      if (count === 0) continue;
+      if (sequence.channel === null) blocked.push({ count, reason: `choose a channel for “${sequence.name}”.` });
+      else byChannel.set(sequence.channel, (byChannel.get(sequence.channel) ?? 0) + count);
+    }
+    for (const channel of CHANNELS) {
+      if (this.deps.channels.status(channel).state === 'ready') continue;
+      const retries = this.deps.store.deliveries.retriesDueOn(channel, now);
+      if (retries > 0) byChannel.set(channel, (byChannel.get(channel) ?? 0) + retries);
+    }
+    for (const [channel, count] of byChannel) {
+      blocked.push({ count, reason: this.deps.channels.status(channel).reason ?? `${CHANNEL_LABEL[channel]} is not ready.` });
+    }
+    return blocked;
+  }
+
+  private publishStatus(): void {
+    if (this.stopped) return;
+    try {
+      const status = this.status();
+      const json = JSON.stringify(status);
+      if (json === this.lastStatusJson) return;
+      this.lastStatusJson = json;
+      this.deps.events.emit('engine.status', status);
+    } catch (error) {
+      this.deps.logger.error('Could not work out the engine status', { error: describe(error) });
+    }
+  }
+
+  private noteChanged(tables: readonly TableName[]): void {
+    for (const table of tables) this.pendingTables.add(table);
+    if (performance.now() - this.lastDataEventAt >= DATA_EVENT_INTERVAL_MS) {
+      this.flushChanged();
+      this.publishStatus();
+    }
+  }
+
+  private flushChanged(): void {
+    if (this.pendingTables.size === 0) return;
+    const tables = [...this.pendingTables];
+    this.pendingTables.clear();
+    this.emitChanged(tables);
+  }
+
+  private emitChanged(tables: TableName[]): void {
+    this.lastDataEventAt = performance.now();
+    // The engine's own writes must not wake it again (it moves on by itself).
+    this.emittingOwnChange = true;
+    try {
+      this.deps.events.dataChanged(...tables);
+    } finally {
+      this.emittingOwnChange = false;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
