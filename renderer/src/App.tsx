@@ -10,6 +10,9 @@ import { useSettings } from './stores/settings';
 import { SequencesPage } from './pages/sequences/SequencesPage';
 import { SequenceEditorPage } from './pages/editor/SequenceEditorPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { SubscribersPage } from './pages/subscribers/SubscribersPage';
+import { ContactsPage } from './pages/contacts/ContactsPage';
+import { ActivityPage } from './pages/activity/ActivityPage';
 
 export function App() {
   const [mode] = useState(connectionMode);
@@ -44,6 +47,9 @@ function ConnectedApp() {
     <AppFrame route={route}>
       {route.page === 'sequences' ? <SequencesPage /> : null}
       {route.page === 'sequence' ? <SequenceEditorPage key={route.id} id={route.id} /> : null}
+      {route.page === 'subscribers' ? <SubscribersPage key={route.sequenceId} sequenceId={route.sequenceId} /> : null}
+      {route.page === 'contacts' ? <ContactsPage /> : null}
+      {route.page === 'activity' ? <ActivityPage status={route.status} /> : null}
       {route.page === 'settings' ? <SettingsPage /> : null}
     </AppFrame>
   );

@@ -7,13 +7,15 @@ import type { IconName } from './components/Icon';
 export interface NavItem {
   label: string;
   route: Route;
-  /** Route pages that light this item up (the editor belongs to Sequences). */
+  /** Route pages that light this item up (the editor and a sequence's subscribers belong to Sequences). */
   matches: Route['page'][];
   icon: IconName;
   testId: string;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { label: 'Sequences', route: { page: 'sequences' }, matches: ['sequences', 'sequence'], icon: 'sequences', testId: 'nav-sequences' },
+  { label: 'Sequences', route: { page: 'sequences' }, matches: ['sequences', 'sequence', 'subscribers'], icon: 'sequences', testId: 'nav-sequences' },
+  { label: 'Contacts', route: { page: 'contacts' }, matches: ['contacts'], icon: 'users', testId: 'nav-contacts' },
+  { label: 'Activity', route: { page: 'activity', status: null }, matches: ['activity'], icon: 'activity', testId: 'nav-activity' },
   { label: 'Settings', route: { page: 'settings' }, matches: ['settings'], icon: 'settings', testId: 'nav-settings' },
 ];

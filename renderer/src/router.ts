@@ -1,22 +1,41 @@
 /**
- * Hash routing: `#/sequences`, `#/sequences/<id>`, `#/settings`. Anything else shows the sequences.
+ * Hash routing: `#/sequences`, `#/sequences/<id>`, `#/sequences/<id>/subscribers`, `#/contacts`,
+ * `#/activity` (optionally `?status=unknown`), `#/settings`. Anything else shows the sequences.
  * The hash (not the path) carries the route so the built UI works from file:// in Electron and from
  * `/` on the headless server alike.
  */
 import { useSyncExternalStore } from 'react';
+import { deliveryStatuses } from '../../shared/contract';
+
+type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export type Route =
   | { page: 'sequences' }
   | { page: 'sequence'; id: number }
+  | { page: 'subscribers'; sequenceId: number }
+  | { page: 'contacts' }
+  | { page: 'activity'; status: DeliveryStatus | null }
   | { page: 'settings' };
+
+function idFrom(part: string | undefined): number | null {
+  if (!/^\d+$/.test(part ?? '')) return null;
+  const id = Number(part);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/[?&].*$/, '');
   const parts = path.split('/').filter((part) => part !== '');
   if (parts[0] === 'settings' && parts.length === 1) return { page: 'settings' };
-  if (parts[0] === 'sequences' && parts.length === 2 && /^\d+$/.test(parts[1] ?? '')) {
-    const id = Number(parts[1]);
-    if (Number.isSafeInteger(id) && id > 0) return { page: 'sequence', id };
+  if (parts[0] === 'contacts' && parts.length === 1) return { page: 'contacts' };
+  if (parts[0] === 'activity' && parts.length === 1) {
+    const status = /[?&]status=([a-z]+)/.exec(hash)?.[1];
+    return { page: 'activity', status: deliveryStatuses.find((known) => known === status) ?? null };
+  }
+  if (parts[0] === 'sequences') {
+    const id = idFrom(parts[1]);
+    if (id !== null && parts.length === 2) return { page: 'sequence', id };
+    if (id !== null && parts.length === 3 && parts[2] === 'subscribers') return { page: 'subscribers', sequenceId: id };
   }
   return { page: 'sequences' };
 }
@@ -27,6 +46,12 @@ export function hrefFor(route: Route): string {
       return '#/sequences';
     case 'sequence':
       return `#/sequences/${route.id}`;
+    case 'subscribers':
+      return `#/sequences/${route.sequenceId}/subscribers`;
+    case 'contacts':
+      return '#/contacts';
+    case 'activity':
+      return route.status === null ? '#/activity' : `#/activity?status=${route.status}`;
     case 'settings':
       return '#/settings';
   }

@@ -1,7 +1,8 @@
-/** The window's frame: left navigation (from NAV_ITEMS), the page, and the toasts. */
+/** The window's frame: left navigation (from NAV_ITEMS), the sending status bar, the page, and the toasts. */
 import type { ReactNode } from 'react';
 import { NAV_ITEMS } from '../nav-items';
 import { hrefFor, type Route } from '../router';
+import { EngineStatusBar } from './EngineStatusBar';
 import { Icon } from './Icon';
 import { Toasts } from './Toasts';
 
@@ -38,6 +39,7 @@ export function AppFrame({ route, children }: { route: Route; children: ReactNod
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
+        <EngineStatusBar />
         {children}
       </main>
       <Toasts />

@@ -7,12 +7,14 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The confirm button's text while the action runs (default "Deleting…"). */
+  busyLabel?: string;
   /** Runs the action; the dialog stays open (busy) until it settles and shows a failure inline. */
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, busyLabel = 'Deleting…', onConfirm, onClose }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -42,7 +44,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
             Cancel
           </button>
           <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={busy} data-testid="confirm-delete">
-            {busy ? 'Deleting…' : confirmLabel}
+            {busy ? busyLabel : confirmLabel}
           </button>
         </>
       }

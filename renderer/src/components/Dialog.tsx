@@ -15,7 +15,8 @@ interface DialogProps {
   children: ReactNode;
   /** Buttons, shown right-aligned in the footer. */
   footer?: ReactNode;
-  size?: 'small' | 'medium' | 'large';
+  /** `side`: a full-height panel on the right (a record's details beside the list it came from). */
+  size?: 'small' | 'medium' | 'large' | 'side';
   /** While true, Escape and the close button do nothing (e.g. an upload is running). */
   busy?: boolean;
   role?: 'dialog' | 'alertdialog';

@@ -22,6 +22,18 @@ const PATHS = {
   check: 'M20 6L9 17l-5-5',
   alert: 'M12 9v4M12 17h.01M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',
   send: 'M22 2L11 13M22 2l-7 20-4-9-9-4z',
+  'user-plus': 'M16 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2M8.5 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM20 8v6M23 11h-6',
+  'user-x': 'M16 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2M8.5 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM18 8l5 5M23 8l-5 5',
+  upload: 'M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M17 8l-5-5-5 5M12 3v12',
+  download: 'M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3',
+  search: 'M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM21 21l-4.35-4.35',
+  pause: 'M6 4h4v16H6zM14 4h4v16h-4z',
+  play: 'M6 3l14 9-14 9z',
+  'sort-up': 'M8 15l4-4 4 4',
+  'sort-down': 'M8 9l4 4 4-4',
+  sort: 'M8 10l4-4 4 4M8 14l4 4 4-4',
+  file: 'M14 2H6v20h12V6zM14 2v4h4',
+  activity: 'M22 12h-4l-3 9L9 3l-3 9H2',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { ApiCallError, call, errorMessage } from '../api';
-import type { Message, SchedulePreview, SequenceDetail, SequenceSummary } from '../../../shared/domain';
+import type { ChannelIdName, Message, SchedulePreview, SequenceDetail, SequenceSummary } from '../../../shared/domain';
 import type { DelayUnit } from '../../../shared/contract';
 import { coalesce } from '../lib/coalesce';
 import type { LoadStatus } from './load-state';
@@ -31,7 +31,7 @@ interface EditorState {
   open: (id: number) => Promise<void>;
   reload: () => Promise<void>;
   reloadPreview: () => Promise<void>;
-  updateSequence: (input: { name?: string; description?: string; active?: boolean }) => Promise<SequenceSummary>;
+  updateSequence: (input: { name?: string; description?: string; active?: boolean; channel?: ChannelIdName | null }) => Promise<SequenceSummary>;
   reorder: (orderedIds: number[]) => Promise<void>;
   setEnabled: (messageId: number, enabled: boolean) => Promise<void>;
   createMessage: (draft: MessageDraft) => Promise<Message>;

@@ -18,6 +18,7 @@ import { SequenceFormDialog } from '../sequences/SequenceFormDialog';
 import { MessageFormDialog } from './MessageFormDialog';
 import { MessageList } from './MessageList';
 import { TimelinePanel } from './TimelinePanel';
+import { ChannelBanner, ChannelPicker } from './ChannelPicker';
 
 type OpenDialog =
   | { kind: 'new-message' }
@@ -129,6 +130,7 @@ export function SequenceEditorPage({ id }: { id: number }) {
         subtitle={sequence.description || <span className="muted">No description</span>}
         actions={
           <>
+            <ChannelPicker sequence={sequence} />
             <Switch
               checked={sequence.active}
               label={`Active: ${sequence.name}`}
@@ -144,6 +146,8 @@ export function SequenceEditorPage({ id }: { id: number }) {
           </>
         }
       />
+
+      <ChannelBanner channel={sequence.channel} />
 
       <div className="editor-grid">
         <section className="card messages-card" aria-labelledby="messages-title">

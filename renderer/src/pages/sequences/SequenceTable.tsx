@@ -1,7 +1,9 @@
 /** The sequences as a table: what each one is, how far it got, and what you can do with it. */
 import type { SequenceSummary } from '../../../../shared/domain';
+import { ChannelChip } from '../../components/ChannelChip';
 import { Icon } from '../../components/Icon';
 import { Switch } from '../../components/Switch';
+import { plural } from '../../lib/format';
 import { hrefFor } from '../../router';
 
 interface SequenceTableProps {
@@ -9,26 +11,24 @@ interface SequenceTableProps {
   pendingActive: ReadonlySet<number>;
   duplicating: number | null;
   onToggleActive: (sequence: SequenceSummary, active: boolean) => void;
+  onAddSubscriber: (sequence: SequenceSummary) => void;
   onDuplicate: (sequence: SequenceSummary) => void;
   onEdit: (sequence: SequenceSummary) => void;
   onDelete: (sequence: SequenceSummary) => void;
 }
 
-export function SequenceTable({ sequences, pendingActive, duplicating, onToggleActive, onDuplicate, onEdit, onDelete }: SequenceTableProps) {
+export function SequenceTable({ sequences, pendingActive, duplicating, onToggleActive, onAddSubscriber, onDuplicate, onEdit, onDelete }: SequenceTableProps) {
   return (
     <div className="card table-card">
-      <table className="table">
+      <table className="table sequence-table">
         <thead>
           <tr>
             <th scope="col">Sequence</th>
-            <th scope="col" className="num">
+            <th scope="col" className="num col-messages">
               Messages
             </th>
             <th scope="col" className="num">
               Subscribers
-            </th>
-            <th scope="col" className="num">
-              Messages sent
             </th>
             <th scope="col">Status</th>
             <th scope="col" className="actions-col">
@@ -43,28 +43,45 @@ export function SequenceTable({ sequences, pendingActive, duplicating, onToggleA
             return (
               <tr key={sequence.id} data-testid="sequence-row" data-sequence-name={sequence.name} data-sequence-id={sequence.id}>
                 <td className="cell-main">
-                  <a className="row-title" href={href} data-testid="sequence-open">
-                    {sequence.name}
-                  </a>
+                  <div className="row-title-line">
+                    <a className="row-title" href={href} data-testid="sequence-open">
+                      {sequence.name}
+                    </a>
+                    <ChannelChip channel={sequence.channel} />
+                  </div>
                   {sequence.description ? <div className="row-sub">{sequence.description}</div> : null}
                 </td>
-                <td className="num" data-testid="sequence-message-count">
-                  {sequence.messageCount}
-                  {disabledCount > 0 ? <span className="muted small"> ({disabledCount} off)</span> : null}
+                <td className="num col-messages">
+                  <span data-testid="sequence-message-count">
+                    {sequence.messageCount}
+                    {disabledCount > 0 ? <span className="muted small"> ({disabledCount} off)</span> : null}
+                  </span>
+                  {/* Under the count rather than a column of its own: four actions need the room. */}
+                  <span className="count-sub" data-testid="sequence-sent-count" data-count={sequence.sentCount}>
+                    {sequence.sentCount.toLocaleString('en-GB')} sent
+                  </span>
                 </td>
                 <td className="num">
                   <a
                     className="count-link"
-                    href={href}
-                    aria-label={`${sequence.subscriberCount} subscribers of ${sequence.name}`}
+                    href={hrefFor({ page: 'subscribers', sequenceId: sequence.id })}
+                    aria-label={`${plural(sequence.subscriberCount, 'subscriber', 'subscribers')}, ${sequence.activeSubscriberCount.toLocaleString('en-GB')} active: show the subscribers of ${sequence.name}`}
+                    title="Show the subscribers"
                     data-testid="sequence-subscribers"
+                    data-count={sequence.subscriberCount}
+                    data-active-count={sequence.activeSubscriberCount}
                   >
-                    <Icon name="users" />
-                    {sequence.subscriberCount.toLocaleString('en-GB')}
+                    <span className="count-total">
+                      <Icon name="users" />
+                      {sequence.subscriberCount.toLocaleString('en-GB')}
+                    </span>
+                    {/* Stacked under the total: "12 · 9 active" on one line does not fit beside four actions. */}
+                    {sequence.subscriberCount > 0 ? (
+                      <span className="count-sub" data-testid="sequence-active-count">
+                        {sequence.activeSubscriberCount.toLocaleString('en-GB')} active
+                      </span>
+                    ) : null}
                   </a>
-                </td>
-                <td className="num" data-testid="sequence-sent-count">
-                  {sequence.sentCount.toLocaleString('en-GB')}
                 </td>
                 <td>
                   <Switch
@@ -81,6 +98,17 @@ export function SequenceTable({ sequences, pendingActive, duplicating, onToggleA
                     <button
                       type="button"
                       className="button button-small button-ghost"
+                      onClick={() => onAddSubscriber(sequence)}
+                      aria-label={`Add a subscriber to ${sequence.name}`}
+                      title="Add a subscriber: someone who should receive this sequence"
+                      data-testid="row-add-subscriber"
+                    >
+                      <Icon name="user-plus" />
+                      <span className="button-label">Add Subscriber</span>
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost"
                       onClick={() => onDuplicate(sequence)}
                       disabled={duplicating === sequence.id}
                       aria-label={`Make a duplicate of ${sequence.name}`}
@@ -90,27 +118,26 @@ export function SequenceTable({ sequences, pendingActive, duplicating, onToggleA
                       <Icon name="copy" />
                       <span className="button-label">{duplicating === sequence.id ? 'Copying…' : 'Make Duplicate'}</span>
                     </button>
+                    {/* Edit and Delete are icons only: four labelled buttons do not fit a 1280-pixel window. */}
                     <button
                       type="button"
-                      className="button button-small button-ghost"
+                      className="icon-button"
                       onClick={() => onEdit(sequence)}
                       aria-label={`Edit name and description of ${sequence.name}`}
                       title="Edit name and description"
                       data-testid="row-edit"
                     >
                       <Icon name="edit" />
-                      <span className="button-label">Edit</span>
                     </button>
                     <button
                       type="button"
-                      className="button button-small button-ghost button-ghost-danger"
+                      className="icon-button icon-button-danger"
                       onClick={() => onDelete(sequence)}
                       aria-label={`Delete ${sequence.name}`}
                       title="Delete"
                       data-testid="row-delete"
                     >
                       <Icon name="trash" />
-                      <span className="button-label">Delete</span>
                     </button>
                   </div>
                 </td>
@@ -134,9 +161,6 @@ export function SequenceTableSkeleton() {
               <td className="cell-main">
                 <span className="skeleton skeleton-title" />
                 <span className="skeleton skeleton-sub" />
-              </td>
-              <td>
-                <span className="skeleton skeleton-num" />
               </td>
               <td>
                 <span className="skeleton skeleton-num" />

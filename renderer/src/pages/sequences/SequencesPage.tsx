@@ -1,4 +1,4 @@
-/** `#/sequences`: every sequence, its numbers, and create / duplicate / edit / delete. */
+/** `#/sequences`: every sequence, its numbers, and create / add subscriber / duplicate / edit / delete. */
 import { useEffect, useState } from 'react';
 import type { SequenceSummary } from '../../../../shared/domain';
 import { errorMessage } from '../../api';
@@ -11,10 +11,16 @@ import { PageHeader } from '../../components/PageHeader';
 import { navigate } from '../../router';
 import { useSequences } from '../../stores/sequences';
 import { toastError, toastSuccess } from '../../stores/toasts';
+import { AddSubscriberDialog } from '../subscribers/AddSubscriberDialog';
 import { SequenceFormDialog } from './SequenceFormDialog';
 import { SequenceTable, SequenceTableSkeleton } from './SequenceTable';
 
-type OpenDialog = { kind: 'create' } | { kind: 'edit'; sequence: SequenceSummary } | { kind: 'delete'; sequence: SequenceSummary } | null;
+type OpenDialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; sequence: SequenceSummary }
+  | { kind: 'delete'; sequence: SequenceSummary }
+  | { kind: 'add-subscriber'; sequence: SequenceSummary }
+  | null;
 
 export function SequencesPage() {
   const { status, error, sequences, pendingActive } = useSequences();
@@ -85,6 +91,7 @@ export function SequencesPage() {
           pendingActive={pendingActive}
           duplicating={duplicating}
           onToggleActive={toggleActive}
+          onAddSubscriber={(sequence) => setDialog({ kind: 'add-subscriber', sequence })}
           onDuplicate={duplicate}
           onEdit={(sequence) => setDialog({ kind: 'edit', sequence })}
           onDelete={(sequence) => setDialog({ kind: 'delete', sequence })}
@@ -113,6 +120,7 @@ export function SequencesPage() {
           }}
         />
       ) : null}
+      {dialog?.kind === 'add-subscriber' ? <AddSubscriberDialog sequence={dialog.sequence} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'delete' ? (
         <ConfirmDialog
           title={`Delete “${dialog.sequence.name}”?`}

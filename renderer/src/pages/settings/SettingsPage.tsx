@@ -1,12 +1,20 @@
-/** `#/settings`: the business time zone (and, for support, which app and data folder this is). */
-import { useEffect, useId, useState } from 'react';
+/**
+ * `#/settings`: the business time zone and the default country for phone numbers, when and how
+ * fast messages go out (Sending), the SMS gateway (and, for support, which app and data folder
+ * this is).
+ */
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { Settings } from '../../../../shared/domain';
 import { errorMessage } from '../../api';
 import { markAppReady } from '../../app-ready';
 import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
 import { useSettings } from '../../stores/settings';
 import { toastError, toastSuccess } from '../../stores/toasts';
+import { countries, countryName } from '../../lib/countries';
 import { readableZone, TimeZonePicker } from './TimeZonePicker';
+import { SendingSettings } from './SendingSettings';
+import { SmsGatewaySettings } from './SmsGatewaySettings';
 
 export function SettingsPage() {
   const { status, error, settings, appInfo } = useSettings();
@@ -21,7 +29,7 @@ export function SettingsPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Settings" subtitle="How the app reckons time, and where it keeps its data." />
+      <PageHeader title="Settings" subtitle="How the app reckons time and reads phone numbers, when and how it sends, and where it keeps its data." />
       {status === 'loading' ? (
         <div className="card" aria-busy="true">
           <span className="skeleton skeleton-title" />
@@ -33,8 +41,14 @@ export function SettingsPage() {
       ) : null}
       {status === 'ready' && settings ? (
         <>
-          {/* Keyed by the stored value: after a save (here or in another window) the form starts from it. */}
-          <TimeZoneCard key={settings.timeZone} saved={settings.timeZone} machineTimeZone={appInfo?.machineTimeZone ?? null} />
+          {/* Keyed by the stored values: after a save (here or in another window) the form starts from them. */}
+          <RegionCard
+            key={`${settings.timeZone} ${settings.defaultCountry}`}
+            saved={settings}
+            machineTimeZone={appInfo?.machineTimeZone ?? null}
+          />
+          <SendingSettings key={JSON.stringify(settings.sending)} saved={settings.sending} timeZone={settings.timeZone} />
+          <SmsGatewaySettings />
           {appInfo ? (
             <section className="card" aria-labelledby="about-title">
               <h2 id="about-title" className="card-title">
@@ -58,20 +72,31 @@ export function SettingsPage() {
   );
 }
 
-function TimeZoneCard({ saved, machineTimeZone }: { saved: string; machineTimeZone: string | null }) {
-  const [zone, setZone] = useState(saved);
+function RegionCard({ saved, machineTimeZone }: { saved: Settings; machineTimeZone: string | null }) {
+  const [zone, setZone] = useState(saved.timeZone);
+  const [country, setCountry] = useState(saved.defaultCountry);
   const [busy, setBusy] = useState(false);
   const labelId = useId();
   const hintId = useId();
-  const changed = zone !== saved;
+  const countryId = useId();
+  const countryHintId = useId();
+  const changed = zone !== saved.timeZone || country !== saved.defaultCountry;
+  const countryList = useMemo(() => countries(saved.defaultCountry), [saved.defaultCountry]);
 
   const save = async () => {
     setBusy(true);
+    const patch: Partial<Settings> = {};
+    if (zone !== saved.timeZone) patch.timeZone = zone;
+    if (country !== saved.defaultCountry) patch.defaultCountry = country;
     try {
-      const result = await useSettings.getState().save({ timeZone: zone });
-      toastSuccess(`Time zone saved: ${readableZone(result.timeZone)}.`);
+      const result = await useSettings.getState().save(patch);
+      const parts = [
+        patch.timeZone ? `time zone ${readableZone(result.timeZone)}` : null,
+        patch.defaultCountry ? `default country ${countryName(result.defaultCountry)}` : null,
+      ].filter((part) => part !== null);
+      toastSuccess(`Saved: ${parts.join(', ')}.`);
     } catch (caught) {
-      toastError(`Could not save the time zone: ${errorMessage(caught)}`);
+      toastError(`Could not save the settings: ${errorMessage(caught)}`);
       setBusy(false);
     }
   };
@@ -110,9 +135,40 @@ function TimeZoneCard({ saved, machineTimeZone }: { saved: string; machineTimeZo
             </p>
           ) : null}
         </div>
+
+        <div className="settings-divider" />
+        <h2 className="card-title">
+          <label htmlFor={countryId}>Default country for phone numbers</label>
+        </h2>
+        <p id={countryHintId} className="card-text">
+          A number typed or imported without “+” and a country code, such as 0151 1234567, is read as a number of this country.
+        </p>
+        <select
+          id={countryId}
+          className="input country-select"
+          value={country}
+          onChange={(event) => setCountry(event.target.value)}
+          aria-describedby={countryHintId}
+          data-testid="country-select"
+        >
+          {countryList.map((item) => (
+            <option key={item.code} value={item.code}>
+              {item.name} ({item.code})
+            </option>
+          ))}
+        </select>
+
         <div className="form-actions">
           {changed ? (
-            <button type="button" className="button" onClick={() => setZone(saved)} disabled={busy}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setZone(saved.timeZone);
+                setCountry(saved.defaultCountry);
+              }}
+              disabled={busy}
+            >
               Undo changes
             </button>
           ) : null}
