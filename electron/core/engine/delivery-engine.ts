@@ -239,6 +239,9 @@ export class DeliveryEngine {
       dailyCap: context.sending.pacing.dailyCap,
       unknownDeliveries: store.deliveries.countByStatus('unknown'),
       channels: this.deps.channels.statuses(),
+      sequencesWithoutChannel: sequences
+        .filter((sequence) => sequence.active && sequence.channel === null && this.env.sending.dueCount(sequence.id, Number.MAX_SAFE_INTEGER) > 0)
+        .map((sequence) => sequence.name),
     });
   }
 

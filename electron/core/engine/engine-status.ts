@@ -31,6 +31,8 @@ export interface StatusFacts {
   dailyCap: number | null;
   unknownDeliveries: number;
   channels: ChannelStatusInfo[];
+  /** Active sequences with subscribers waiting whose channel is not chosen yet (nothing due yet). */
+  sequencesWithoutChannel?: readonly string[];
 }
 
 const messages = (n: number): string => (n === 1 ? '1 message is' : `${n} messages are`);
@@ -50,7 +52,15 @@ export function describeStatus(facts: StatusFacts): EngineStatus {
   if (sending || next !== null) {
     return { ...base, state: 'running', detail: withUnknown(runningDetail(sending, dueNow, next, dailyCap), unknownDeliveries) };
   }
-  return { ...base, state: 'idle', detail: withUnknown('Nothing is scheduled.', unknownDeliveries) };
+  return { ...base, state: 'idle', detail: withUnknown(idleDetail(facts.sequencesWithoutChannel ?? []), unknownDeliveries) };
+}
+
+/** Idle is only calm when nothing is stuck: name the sequences whose messages will wait. */
+function idleDetail(sequencesWithoutChannel: readonly string[]): string {
+  if (sequencesWithoutChannel.length === 0) return 'Nothing is scheduled.';
+  const names = sequencesWithoutChannel.map((name) => `“${name}”`).join(', ');
+  const has = sequencesWithoutChannel.length === 1 ? 'has' : 'have';
+  return `Nothing is due yet. ${names} ${has} no channel: choose one so its messages can go out.`;
 }
 
 function runningDetail(sending: boolean, dueNow: number, next: StatusFacts['next'], dailyCap: number | null): string {

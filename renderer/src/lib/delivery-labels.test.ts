@@ -8,7 +8,7 @@ describe('engineStateView', () => {
   });
 
   it('names every state', () => {
-    expect(engineStateView({ state: 'running', pausedByOwner: false })).toEqual({ label: 'Sending', tone: 'success' });
+    expect(engineStateView({ state: 'running', pausedByOwner: false })).toEqual({ label: 'Running', tone: 'success' });
     expect(engineStateView({ state: 'waiting-for-channel', pausedByOwner: false }).label).toBe('Waiting for a channel');
     expect(engineStateView({ state: 'idle', pausedByOwner: false })).toEqual({ label: 'Idle', tone: 'neutral' });
   });

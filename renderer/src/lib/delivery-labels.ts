@@ -42,7 +42,8 @@ export interface EngineStateView {
 export function engineStateView(status: Pick<EngineStatus, 'state' | 'pausedByOwner'>): EngineStateView {
   switch (status.state) {
     case 'running':
-      return { label: 'Sending', tone: 'success' };
+      // "Running", not "Sending": most of the time the engine is waiting for the next due message.
+      return { label: 'Running', tone: 'success' };
     case 'paused':
       return { label: status.pausedByOwner ? 'Paused by you' : 'Paused', tone: 'warning' };
     case 'waiting-for-channel':
