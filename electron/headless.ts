@@ -4,7 +4,9 @@
  * Runs the core and the UI without Electron: the API over HTTP and the built renderer at `/`.
  * Prints `listening on http://<host>:<port>` once it accepts requests (scripts and the e2e suite
  * wait for that line), then the address to open. SIGINT/SIGTERM close the server and the database
- * and exit 0; a failed start explains itself on stderr and exits 1.
+ * and exit 0; a failed start explains itself on stderr and exits 1 — also when another process
+ * already uses the same --data folder (shell/data-folder-lock.ts: one process per folder, so a
+ * second one cannot run start-up recovery on the first one's sends in flight).
  *
  * Passwords the owner enters (the SMS gateway's) are kept in `<data>/secrets.json`, readable by
  * this user only (the core's default secret store). The delivery engine starts with the server;

@@ -7,6 +7,11 @@
  * body can still contain literal braces.
  *
  * Pure and shared: the editor's live preview and the sending engine render the same way.
+ *
+ * Keys come from message bodies and contact attributes, i.e. from people, so lookups never touch
+ * `Object.prototype`: `{{constructor}}`, `{{__proto__}}` or `{{toString|there}}` are ordinary
+ * (usually missing) attributes, never JavaScript built-ins. Values are own entries of a Map or a
+ * null-prototype object only.
  */
 export const BUILT_IN_ATTRIBUTES = ['name', 'first_name', 'phone'] as const;
 
@@ -29,8 +34,11 @@ export function templateValues(contact: {
   phone?: string | null;
   attributes?: Readonly<Record<string, string>>;
 }): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(contact.attributes ?? {})) values[normaliseKey(key)] = value;
+  // No prototype: an attribute called "__proto__" or "constructor" is just an attribute.
+  const values = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(contact.attributes ?? {})) {
+    if (typeof value === 'string') values[normaliseKey(key)] = value;
+  }
   const name = contact.name?.trim() ?? '';
   if (name) {
     values.name = name;
@@ -41,11 +49,13 @@ export function templateValues(contact: {
 }
 
 export function renderTemplate(body: string, values: TemplateValues): string {
-  const lookup: Record<string, string | null | undefined> = {};
-  for (const [key, value] of Object.entries(values)) lookup[normaliseKey(key)] = value;
+  const lookup = new Map<string, string>();
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string') lookup.set(normaliseKey(key), value);
+  }
   return body.replace(PLACEHOLDER, (_match, rawKey: string, fallback: string | undefined) => {
-    const value = lookup[normaliseKey(rawKey)];
-    if (value !== undefined && value !== null && value.trim() !== '') return value;
+    const value = lookup.get(normaliseKey(rawKey));
+    if (value !== undefined && value.trim() !== '') return value;
     return fallback?.trim() ?? '';
   });
 }

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE_NAME } from '../core/app';
 import { silentLogger } from '../core/logger';
+import { LOCK_FILE_NAME } from './data-folder-lock';
 import { describeStartupError, startHeadless, type RunningHeadless } from './headless-server';
 
 const TOKEN = 'headless-test-token';
@@ -28,9 +30,9 @@ describe('startHeadless (real core, real HTTP)', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const start = async (port = 0): Promise<RunningHeadless> => {
+  const start = async (port = 0, folder = dataDir): Promise<RunningHeadless> => {
     const server = await startHeadless({
-      dataDir,
+      dataDir: folder,
       port,
       host: '127.0.0.1',
       token: TOKEN,
@@ -102,7 +104,7 @@ describe('startHeadless (real core, real HTTP)', () => {
 
   it('fails to start, with a readable reason, when the port is taken', async () => {
     const first = await start();
-    const failure = await start(first.port).then(
+    const failure = await start(first.port, path.join(tmp, 'other-data')).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -111,6 +113,34 @@ describe('startHeadless (real core, real HTTP)', () => {
     );
     // The first server is untouched by the failed attempt.
     expect((await call(first, 'sequences.list', {})).status).toBe(200);
+  });
+
+  it('refuses a second process on the same data folder with a readable reason, and frees the folder on close', async () => {
+    const first = await start();
+    const failure = await start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(describeStartupError(failure, { host: '127.0.0.1', port: 0 })).toBe(
+      `Another Sequence Automation (process ${process.pid}) is already using the data folder ${dataDir}. Stop it first, or start this one with another --data folder. ` +
+        `If no such program is running, delete ${path.join(dataDir, LOCK_FILE_NAME)} and try again.`,
+    );
+    // The first one is untouched, and its lock is still there.
+    expect((await call(first, 'sequences.list', {})).status).toBe(200);
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE_NAME), 'utf8')).toBe(`${process.pid}\n`);
+    await first.close();
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    await start();
+  });
+
+  it('takes over the lock of a process that is gone (a crash)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    expect(dead).toBeGreaterThan(0);
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE_NAME), `${dead}\n`);
+    const server = await start();
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE_NAME), 'utf8')).toBe(`${process.pid}\n`);
+    expect((await call(server, 'sequences.list', {})).status).toBe(200);
   });
 
   it('refuses a data folder written by a newer version', async () => {
@@ -123,5 +153,7 @@ describe('startHeadless (real core, real HTTP)', () => {
       (error: unknown) => error,
     );
     expect(describeStartupError(failure, { host: '127.0.0.1', port: 0 })).toMatch(/newer version of Sequence Automation/);
+    // A start that failed leaves the folder free.
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE_NAME))).toBe(false);
   });
 });

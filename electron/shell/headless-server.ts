@@ -1,6 +1,8 @@
 /**
  * The headless shell: the core plus the HTTP transport, with no Electron. Start-up is all or
  * nothing — if the server cannot listen, the database is closed again before the error surfaces.
+ * One process per data folder (data-folder-lock.ts): a second one is refused before it opens the
+ * database, so it cannot "recover" the first one's sends in flight.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { openCoreApp, type CoreApp } from '../core/app';
 import type { Logger } from '../core/logger';
 import { createDispatcher } from '../core/transport/dispatch';
 import { startHttpServer, type HttpServerHandle } from '../core/transport/http';
+import { lockDataFolder } from './data-folder-lock';
 import type { HeadlessOptions } from './headless-options';
 
 export interface HeadlessStartOptions extends HeadlessOptions {
@@ -34,12 +37,19 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
       staticDir: options.staticDir,
     });
   }
-  const core: CoreApp = openCoreApp({
-    dataDir: options.dataDir,
-    shell: 'headless',
-    version: options.version,
-    logger: options.logger,
-  });
+  const lock = lockDataFolder(options.dataDir);
+  let core: CoreApp;
+  try {
+    core = openCoreApp({
+      dataDir: options.dataDir,
+      shell: 'headless',
+      version: options.version,
+      logger: options.logger,
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   let server: HttpServerHandle;
   try {
     server = await startHttpServer({
@@ -53,6 +63,8 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
     });
   } catch (error) {
     core.close();
+    // Sends cannot be in flight yet (the engine has only just started); the folder is free again.
+    lock.release();
     throw error;
   }
 
@@ -64,8 +76,8 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
     close() {
       closing ??= server.close().finally(() => {
         core.close();
-        // Sends in flight were aborted; let them settle before the process exits.
-        return core.closed;
+        // Sends in flight were aborted; let them settle before the folder is free for another process.
+        return core.closed.finally(() => lock.release());
       });
       return closing;
     },

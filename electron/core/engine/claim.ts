@@ -13,9 +13,14 @@
  * message is stale, the row is corrected and nothing is sent; the next round sees the truth.
  * What can happen instead of a send, each recorded so the activity log says why:
  * - the contact opted out → `skipped`, the subscription moves on;
- * - it is later than the catch-up setting allows → `skipped`, the subscription moves on;
+ * - downtime (computer off or asleep) held it up longer than the catch-up setting allows →
+ *   `skipped`, the subscription moves on (catch-up.ts: waits the app chose itself never count);
  * - a retry whose message was turned off, or whose subscriber was unsubscribed/stopped meanwhile
  *   → `skipped`.
+ * A retry follows its sequence's channel as it is now: with no channel it waits (like a new
+ * message would); moved to another channel, it goes out there under a new key. A transient
+ * failure means the old channel never confirmed it, and the owner who switched channels expects
+ * the pending message to use the new one rather than the one they turned away from.
  *
  * A claim of a new message writes the rendered text (template + the contact's attributes) and a
  * fresh idempotency key, counts attempt 1, and clears the subscription's due time: while a
@@ -28,7 +33,8 @@ import type { ChannelId, OutboundMessage } from '../channels/channel';
 import type { Contact } from '../../../shared/domain';
 import { nextMessageOf, recomputedNext } from '../services/subscription-progress';
 import { advanceSubscription } from './advance-subscription';
-import { lateDecision } from './catch-up';
+import { nextAllowedInstant } from '../schedule/sending-window';
+import { downtimeDelayMs, lateDecision } from './catch-up';
 import { newDeliveryKey } from './delivery-key';
 import { dueContext, type EngineStore } from './engine-store';
 
@@ -107,7 +113,7 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
   const dueAt = state.nextDueAt;
   const contact = store.contacts.findById(state.contactId);
   if (contact === undefined) throw new Error(`Subscription ${subscriptionId} has no contact ${state.contactId}.`);
-  const skipReason = reasonToSkip(contact, dueAt, now, context.sending.catchUp);
+  const skipReason = reasonToSkip(env, contact, dueAt, state.sequenceId);
   if (skipReason !== null) {
     store.deliveries.insertSkipped({ subscriptionId, messageId: expected.id, channel, dueAt, reason: skipReason }, now);
     advanceSubscription(env, subscriptionId, now);
@@ -134,7 +140,7 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
 function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, now: number): ClaimOutcome {
   const { store } = env;
   const delivery = store.deliveries.findById(deliveryId);
-  if (delivery === undefined || delivery.status !== 'retrying' || delivery.channel !== channel) return handled();
+  if (delivery === undefined || delivery.status !== 'retrying') return handled();
   if (delivery.nextAttemptAt === null || delivery.nextAttemptAt > now) return handled();
   const state = store.subscriptions.findState(delivery.subscriptionId);
   const message = store.messages.findById(delivery.messageId);
@@ -142,7 +148,10 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
   if (state === undefined || message === undefined || contact === undefined) {
     throw new Error(`Delivery ${deliveryId} lost its subscription, message or contact.`);
   }
-  if (state.status === 'paused') return handled();
+  // A retry goes through its sequence's channel as it is NOW: paused, or without a channel, it
+  // waits; moved to another channel, it is sent there (below).
+  const sequence = env.sending.sequence(state.sequenceId);
+  if (state.status === 'paused' || sequence === undefined || !sequence.active || sequence.channel !== channel) return handled();
 
   const who = contact.name || contact.phone;
   const ended = ENDED[state.status];
@@ -151,14 +160,21 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
       ? `Not sent: ${who} ${ended} before it could go out.`
       : !message.enabled
         ? 'Not sent: the message was turned off before it could go out.'
-        : reasonToSkip(contact, delivery.nextAttemptAt, now, env.context().sending.catchUp);
+        : reasonToSkip(env, contact, delivery.nextAttemptAt, state.sequenceId);
   if (skipReason !== null) {
     store.deliveries.finish(deliveryId, 'retrying', 'skipped', skipReason, now);
     advanceSubscription(env, delivery.subscriptionId, now);
     return handled('deliveries', 'subscriptions', 'sequences');
   }
 
-  if (delivery.deliveryKey === null) throw new Error(`Delivery ${deliveryId} waits for a retry but has no key.`);
+  let deliveryKey = delivery.deliveryKey;
+  if (delivery.channel !== channel) {
+    // The owner moved the sequence to another channel since the last attempt failed: the new
+    // provider gets its own key (a key is only meaningful to the provider that saw it).
+    deliveryKey = newDeliveryKey();
+    if (!store.deliveries.moveToChannel(deliveryId, channel, deliveryKey, now)) return handled();
+  }
+  if (deliveryKey === null) throw new Error(`Delivery ${deliveryId} waits for a retry but has no key.`);
   if (!store.deliveries.reclaim(deliveryId, now)) return handled();
   return {
     kind: 'send',
@@ -169,8 +185,8 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
       channel,
       attempt: delivery.attempts + 1,
       message: {
-        // The same key (and text) as every earlier attempt: the provider drops a duplicate.
-        deliveryKey: delivery.deliveryKey,
+        // The same key (and text) as every earlier attempt on this channel: the provider drops a duplicate.
+        deliveryKey,
         to: contact.phone,
         text: delivery.renderedText ?? renderTemplate(message.body, templateValues(contact)),
         media: message.media === null ? null : env.media(message.media.id),
@@ -179,12 +195,18 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
   };
 }
 
-/** Opted out, or too late for the catch-up setting: the reason to skip, else null. */
-function reasonToSkip(contact: Contact, dueAt: number, now: number, catchUp: Parameters<typeof lateDecision>[2]): string | null {
+/** Opted out, or held up by downtime longer than the catch-up setting allows: the reason to skip, else null. */
+function reasonToSkip(env: EngineStore, contact: Contact, dueAt: number, sequenceId: number): string | null {
   if (contact.optedOutAt !== null) return `Not sent: ${contact.name || contact.phone} has opted out of messages from the shop.`;
-  if (lateDecision(dueAt, now, catchUp) === 'skip' && catchUp.kind === 'skip-if-late') {
-    const hours = Math.floor((now - dueAt) / 3_600_000);
-    return `Not sent: it was ${hours} hours late (Settings → Sending skips messages more than ${catchUp.hours} hours late).`;
+  const { timeZone, sending } = env.context();
+  const policy = sending.catchUp;
+  if (policy.kind !== 'skip-if-late') return null;
+  const downtimes = env.state.downtimes();
+  if (downtimes.length === 0) return null;
+  const delayMs = downtimeDelayMs(dueAt, sequenceId, downtimes, (at) => nextAllowedInstant(at, timeZone, sending.window));
+  if (lateDecision(delayMs, policy) === 'skip') {
+    const hours = Math.floor(delayMs / 3_600_000);
+    return `Not sent: it was ${hours} hours late because this computer was off or asleep (Settings → Sending skips messages more than ${policy.hours} hours late).`;
   }
   return null;
 }

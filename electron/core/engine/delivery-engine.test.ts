@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SendResult } from '../channels/channel';
-import { MAX_ATTEMPTS } from './retry-policy';
+import { GIVE_UP_AFTER_MS } from './retry-policy';
 import { berlin, DAY, EngineWorld, FakeChannel, HOUR, MINUTE, MONDAY_10, OPEN_SENDING } from './engine-test-support';
 
 const NIGHTS = { quietHours: { start: '21:00', end: '09:00' }, allowedWeekdays: [1, 2, 3, 4, 5, 6, 7], closedDates: [] };
@@ -207,19 +207,118 @@ describe('DeliveryEngine: catch-up after downtime', () => {
     expect(w.sms.sent.map((s) => s.at)).toEqual([berlin(2, 20), berlin(2, 21)]);
   });
 
-  it('skips messages more late than the policy allows, says why, and moves on', async () => {
-    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 2 } } });
-    const seq = w.sequence('sms', [{ delayAmount: 1, delayUnit: 'hours' }, { delayAmount: 8, delayUnit: 'hours' }]);
+  /** Runs the engine until `stopAt`, stops it (computer off) for `offFor`, then starts a new one. */
+  async function offFor(world: EngineWorld, stopAt: number, off: number): Promise<void> {
+    await world.runUntil(stopAt);
+    await world.engine.stop();
+    world.clock.set(stopAt + off);
+    world.engine = world.newEngine();
+    await world.engine.start();
+  }
+
+  it('skips what the computer being off made more late than the setting allows, says why, and moves on', async () => {
+    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 12 } } });
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'hours' }, { delayAmount: 2, delayUnit: 'days' }]);
+    const [, m2, m3] = seq.messages as [number, number, number];
     const anna = w.subscribe(seq.id, '+4915100000001');
-    w.clock.set(MONDAY_10 + 5 * HOUR);
     await w.engine.start();
-    await w.runUntil(MONDAY_10 + DAY);
+    // Off at 10:30 for 30 hours: message 2 (due 11:00) is 29½ hours late when the computer is back.
+    await offFor(w, MONDAY_10 + 30 * MINUTE, 30 * HOUR);
+    await w.runUntil(MONDAY_10 + 4 * DAY);
     expect(w.deliveries().map((d) => [d.message_id, d.status, d.sent_at, d.error])).toEqual([
-      [seq.messages[0], 'skipped', null, 'Not sent: it was 4 hours late (Settings → Sending skips messages more than 2 hours late).'],
-      // The next one counts from the last message actually sent (none yet: the subscription).
-      [seq.messages[1], 'sent', MONDAY_10 + 8 * HOUR, null],
+      [seq.messages[0], 'sent', MONDAY_10, null],
+      [m2, 'skipped', null, 'Not sent: it was 29 hours late because this computer was off or asleep (Settings → Sending skips messages more than 12 hours late).'],
+      // The next one counts from the last message actually sent.
+      [m3, 'sent', MONDAY_10 + 2 * DAY, null],
     ]);
-    expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
+    expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 2 });
+  });
+
+  it('sends what the computer being off made less late than the setting allows', async () => {
+    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 12 } } });
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'hours' }]);
+    w.subscribe(seq.id, '+4915100000001');
+    await w.engine.start();
+    await offFor(w, MONDAY_10 + 30 * MINUTE, 2 * HOUR);
+    await w.runUntil(MONDAY_10 + DAY);
+    expect(w.sms.sent.map((s) => s.at)).toEqual([MONDAY_10, MONDAY_10 + 150 * MINUTE]);
+  });
+
+  it('counts a computer that slept with the app running like one that was off', async () => {
+    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 12 } } });
+    const seq = w.sequence('sms', [{ delayAmount: 1, delayUnit: 'hours' }, { delayAmount: 2, delayUnit: 'days' }]);
+    w.subscribe(seq.id, '+4915100000001');
+    await w.engine.start();
+    await w.runFor(30 * MINUTE);
+    // Asleep for 30 hours: the engine's one-minute timer only fires on wake-up.
+    w.clock.set(MONDAY_10 + 30 * MINUTE + 30 * HOUR);
+    w.timers.fireDue();
+    await w.engine.waitForIdle();
+    expect(w.deliveries().map((d) => [d.status, d.error?.slice(0, 32) ?? null])).toEqual([['skipped', 'Not sent: it was 29 hours late b']]);
+    expect(w.sms.calls).toEqual([]);
+  });
+
+  it('counts a night the computer was off only from when the sending hours open', async () => {
+    // Off from 22:00 to 08:00 with quiet hours 21:00–09:00: nothing was held up by it.
+    w = new EngineWorld({ start: berlin(2, 20, 0), sending: { ...OPEN_SENDING, window: NIGHTS, catchUp: { kind: 'skip-if-late', hours: 1 } } });
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 59, delayUnit: 'minutes' }]);
+    w.subscribe(seq.id, '+4915100000001');
+    w.subscribe(seq.id, '+4915100000002');
+    w.setSending({ pacing: { minGapSeconds: 3600, maxGapSeconds: 3600, dailyCap: null } });
+    await w.engine.start();
+    await offFor(w, berlin(2, 22), 10 * HOUR);
+    await w.runUntil(berlin(3, 18));
+    expect(w.deliveries().map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+
+  it('never skips a message the daily cap held back: the second goes out the next day', async () => {
+    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 12 }, pacing: { minGapSeconds: 0, maxGapSeconds: 0, dailyCap: 1 } } });
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    w.subscribe(seq.id, '+4915100000001');
+    w.subscribe(seq.id, '+4915100000002');
+    await w.engine.start();
+    await w.runUntil(MONDAY_10 + 2 * DAY);
+    expect(w.sms.sent.map((s) => [s.message.to, s.at])).toEqual([
+      ['+4915100000001', MONDAY_10],
+      ['+4915100000002', berlin(3, 0)],
+    ]);
+    expect(w.deliveries().map((d) => d.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('never skips messages that quiet hours and the gap held back overnight', async () => {
+    w = new EngineWorld({
+      start: berlin(2, 20, 59),
+      sending: { ...OPEN_SENDING, window: NIGHTS, catchUp: { kind: 'skip-if-late', hours: 2 }, pacing: { minGapSeconds: 60, maxGapSeconds: 60, dailyCap: null } },
+    });
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    for (const n of [1, 2, 3, 4]) w.subscribe(seq.id, `+491510000000${n}`);
+    await w.engine.start();
+    await w.runUntil(berlin(3, 12));
+    expect(w.sms.sent.map((s) => s.at)).toEqual([berlin(2, 20, 59), berlin(3, 9), berlin(3, 9, 1), berlin(3, 9, 2)]);
+    expect(w.deliveries().map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+
+  it('never skips what waited for "Pause all" or a paused sequence, also across a downtime', async () => {
+    w = new EngineWorld({ sending: { ...OPEN_SENDING, catchUp: { kind: 'skip-if-late', hours: 1 } } });
+    const held = w.sequence('sms', [{ delayAmount: 0 }]);
+    const other = w.sequence('sms', [{ delayAmount: 0 }]);
+    w.sequences.update({ id: held.id, active: false });
+    w.subscribe(held.id, '+4915100000001');
+    w.subscribe(other.id, '+4915100000002');
+    await w.engine.start();
+    w.engine.pauseAll();
+    await w.runFor(5 * HOUR);
+    w.engine.resumeAll();
+    await w.engine.waitForIdle();
+    expect(w.sms.sent.map((s) => [s.message.to, s.at])).toEqual([['+4915100000002', MONDAY_10 + 5 * HOUR]]);
+    // The computer is off for a day while the sequence is paused: that did not hold it up.
+    await offFor(w, MONDAY_10 + 6 * HOUR, DAY);
+    w.sequences.update({ id: held.id, active: true });
+    await w.engine.waitForIdle();
+    expect(w.sms.sent.map((s) => [s.message.to, s.at])).toEqual([
+      ['+4915100000002', MONDAY_10 + 5 * HOUR],
+      ['+4915100000001', MONDAY_10 + 30 * HOUR],
+    ]);
   });
 });
 
@@ -239,17 +338,38 @@ describe('DeliveryEngine: failures', () => {
     expect(w.deliveries()[0]).toMatchObject({ status: 'sent', attempts: 3, sent_at: MONDAY_10 + 45_000 });
   });
 
-  it(`gives up after ${MAX_ATTEMPTS} attempts and moves on to the next message`, async () => {
+  it('survives a gateway that answers 502 for three hours: the message goes out afterwards, once', async () => {
     w = new EngineWorld();
-    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'days' }]);
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
     const anna = w.subscribe(seq.id, '+4915100000001');
-    w.sms.answer(...Array.from({ length: MAX_ATTEMPTS }, () => transient()));
+    const outageEnds = MONDAY_10 + 3 * HOUR;
+    const gateway = (): SendResult => (w.clock.now() < outageEnds ? transient('The SMS gateway had a problem (HTTP 502); it will be retried.') : { ok: true, providerMessageId: 'smsgate-1' });
+    w.sms.answer(...Array.from({ length: 100 }, () => gateway));
     await w.engine.start();
-    await w.runUntil(MONDAY_10 + 3 * DAY);
-    expect(w.deliveries().map((d) => [d.status, d.attempts, d.error === null ? null : d.error.slice(0, 24)])).toEqual([
-      ['failed', MAX_ATTEMPTS, `Gave up after ${MAX_ATTEMPTS} attempts`],
-      ['sent', 1, null],
-    ]);
+    await w.runUntil(MONDAY_10 + DAY);
+
+    expect(w.sms.sent).toHaveLength(1);
+    expect(w.sms.sent[0]?.at).toBeGreaterThanOrEqual(outageEnds);
+    expect(w.sms.sent[0]?.at).toBeLessThanOrEqual(outageEnds + HOUR);
+    // Every attempt under the one key: the gateway could drop a duplicate.
+    expect(new Set(w.sms.calls.map((c) => c.message.deliveryKey)).size).toBe(1);
+    expect(w.sms.calls.length).toBeGreaterThan(8);
+    expect(w.deliveries()).toMatchObject([{ status: 'sent', attempts: w.sms.calls.length, failing_since: MONDAY_10 }]);
+    expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
+  });
+
+  it('gives up after two days of transient failures and moves on to the next message', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 3, delayUnit: 'days' }]);
+    const anna = w.subscribe(seq.id, '+4915100000001');
+    const down = (): SendResult => (w.clock.now() < MONDAY_10 + 3 * DAY ? transient() : { ok: true, providerMessageId: 'p' });
+    w.sms.answer(...Array.from({ length: 400 }, () => down));
+    await w.engine.start();
+    await w.runUntil(MONDAY_10 + 4 * DAY);
+    const [first, second] = w.deliveries();
+    expect(first).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Gave up after trying for 48 hours \(\d+ attempts\)\. Last problem: /) as unknown });
+    expect(w.sql<{ updated_at: number }>('SELECT updated_at FROM deliveries WHERE id = ?', first?.id)[0]?.updated_at).toBeGreaterThanOrEqual(MONDAY_10 + GIVE_UP_AFTER_MS);
+    expect(second).toMatchObject({ status: 'sent', attempts: 1 });
     expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
   });
 
@@ -566,5 +686,91 @@ describe('DeliveryEngine: crashes and recovery', () => {
     expect(w.sms.calls).toHaveLength(1);
     await w.engine.stop();
     expect(w.deliveries()).toMatchObject([{ status: 'claimed', attempts: 1 }]);
+  });
+});
+
+describe('DeliveryEngine: a message that cannot be prepared', () => {
+  it('sets it aside as failed, says why, and goes on with the other subscribers on the channel', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'hours' }]);
+    const [m1, m2] = seq.messages as [number, number];
+    const anna = w.subscribe(seq.id, '+4915100000001', 'Anna');
+    const bob = w.subscribe(seq.id, '+4915100000002', 'Bob');
+    // Something nobody foresaw breaks claiming Anna's first message, and only that one. She is
+    // first in the queue, so without setting her aside the whole channel would stop.
+    w.store.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON deliveries
+      WHEN NEW.subscription_id = ${anna} AND NEW.message_id = ${m1} AND NEW.status = 'claimed'
+      BEGIN SELECT RAISE(ABORT, 'unexpected data'); END`);
+    await w.engine.start();
+    await w.runUntil(MONDAY_10 + DAY);
+
+    expect(w.sms.sent.map((s) => [s.message.to, s.at])).toEqual([
+      ['+4915100000002', MONDAY_10],
+      ['+4915100000001', MONDAY_10 + HOUR],
+      ['+4915100000002', MONDAY_10 + HOUR],
+    ]);
+    expect(w.deliveries().find((d) => d.subscription_id === anna && d.message_id === m1)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Not sent: something unexpected went wrong while preparing this message \(unexpected data\)/) as unknown,
+    });
+    expect(w.deliveries().find((d) => d.subscription_id === anna && d.message_id === m2)).toMatchObject({ status: 'sent' });
+    expect([w.subscription(anna).status, w.subscription(bob).status]).toEqual(['completed', 'completed']);
+  });
+
+  it('sets a retry aside the same way when it cannot be claimed again', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    const anna = w.subscribe(seq.id, '+4915100000001', 'Anna');
+    w.sms.answer(transient());
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.deliveries()[0]).toMatchObject({ status: 'retrying' });
+    w.store.db.exec(`CREATE TRIGGER poison BEFORE UPDATE OF status ON deliveries
+      WHEN OLD.status = 'retrying' AND NEW.status = 'claimed' AND NEW.subscription_id = ${anna}
+      BEGIN SELECT RAISE(ABORT, 'unexpected data'); END`);
+    const bob = w.subscribe(seq.id, '+4915100000002', 'Bob', MONDAY_10 + 10 * MINUTE);
+    await w.runUntil(MONDAY_10 + HOUR);
+    expect(w.sms.sent.map((s) => s.message.to)).toEqual(['+4915100000002']);
+    expect(w.deliveries()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('(unexpected data)') as unknown });
+    expect([w.subscription(anna).status, w.subscription(bob).status]).toEqual(['completed', 'completed']);
+  });
+
+  it('sends a body whose placeholder names a JavaScript built-in, with its fallback', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ body: 'Hi {{constructor|there}}, {{__proto__|friend}}! {{toString}}' }]);
+    w.subscribe(seq.id, '+4915100000001', 'Anna');
+    w.subscribe(seq.id, '+4915100000002', 'Bob');
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.sms.sent.map((s) => s.message.text)).toEqual(['Hi there, friend! ', 'Hi there, friend! ']);
+    expect(w.deliveries().map((d) => d.status)).toEqual(['sent', 'sent']);
+  });
+});
+
+describe('DeliveryEngine: a retry after the owner changed the sequence’s channel', () => {
+  it('waits while the sequence has no channel, then goes out over the new one under a new key', async () => {
+    w = new EngineWorld();
+    const test = w.channels.add(new FakeChannel('test', w.clock));
+    const seq = w.sequence('sms', [{ delayAmount: 0 }], 'Car enquiry');
+    const anna = w.subscribe(seq.id, '+4915100000001');
+    w.sms.answer(transient());
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.deliveries()[0]).toMatchObject({ status: 'retrying', channel: 'sms' });
+    const smsKey = w.sms.calls[0]?.message.deliveryKey;
+
+    w.sequences.update({ id: seq.id, channel: null });
+    await w.runFor(HOUR);
+    expect(w.sms.calls).toHaveLength(1);
+    expect(test.calls).toEqual([]);
+    expect(w.engine.status()).toMatchObject({ state: 'waiting-for-channel', detail: expect.stringContaining('choose a channel for “Car enquiry”') as unknown });
+
+    w.sequences.update({ id: seq.id, channel: 'test' });
+    await w.engine.waitForIdle();
+    expect(w.sms.calls).toHaveLength(1);
+    expect(test.sent.map((s) => [s.message.to, s.message.text, s.at])).toEqual([['+4915100000001', 'Hello there, this is message 1.', MONDAY_10 + HOUR]]);
+    expect(test.sent[0]?.message.deliveryKey).not.toBe(smsKey);
+    expect(w.deliveries()).toMatchObject([{ channel: 'test', status: 'sent', attempts: 2, delivery_key: test.sent[0]?.message.deliveryKey }]);
+    expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
   });
 });

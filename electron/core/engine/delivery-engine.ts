@@ -23,8 +23,16 @@
  * using up attempts, is probed about once a minute, and its queue resumes by itself when the
  * channel reports ready again.
  *
+ * Every round also notes that the engine is alive (a heartbeat, persisted at most every 30 s and
+ * at stop); a gap since the last one is downtime, the only thing the "skip if more than N hours
+ * late" setting counts (catch-up.ts).
+ *
  * Nothing is sent while the owner has paused everything (persisted), for a paused sequence, for
  * a sequence without a channel (the status says which), or for a paused subscription.
+ *
+ * One item whose claim throws unexpectedly (a bug, data nobody foresaw) is set aside as failed
+ * with a readable reason and the queue goes on (set-aside.ts): it never blocks its channel.
+ * Errors of the database itself hold the channel for a minute instead.
  *
  * If recording a result fails (disk full, say), the claim stays as it was and the record is
  * tried again on every round; if the app stops first, start-up recovery resends with the same
@@ -41,13 +49,16 @@ import { businessDay } from '../schedule/zoned-time';
 import type { SendingSequence } from '../store/sending-repository';
 import type { Store } from '../store/store';
 import { advanceSubscription } from './advance-subscription';
-import { claimWork, nextWorkItem, type Claim, type WorkItem } from './claim';
+import { validateCatchUp } from './catch-up';
+import { claimWork, nextWorkItem, type Claim, type ClaimOutcome, type WorkItem } from './claim';
 import { newDeliveryKey } from './delivery-key';
 import { createEngineStore, pacingFor, type EngineStore, type SendingContext } from './engine-store';
+import { HEARTBEAT_INTERVAL_MS, type Heartbeat } from './engine-state';
 import { describeStatus, type BlockedWork } from './engine-status';
 import { nextSendSlot, type PacingDecision } from './pacing';
 import { markSent, recordResult } from './record';
 import { recoverClaimed } from './recovery';
+import { isStoreFailure, setAside, setAsideReason } from './set-aside';
 import type { TimerHandle, Timers } from './timers';
 
 /** The longest the engine sleeps: the safety re-check. */
@@ -60,6 +71,8 @@ export const PROBE_INTERVAL_MS = 60_000;
 export const CHANNEL_DOWN_HOLD_MS = 30_000;
 /** After an unexpected error in a round: wait this long before that channel tries again. */
 export const ERROR_HOLD_MS = 60_000;
+/** A gap this long since the engine's last heartbeat was downtime (computer off or asleep, app closed). */
+export const DOWNTIME_MIN_MS = SLEEP_DETECT_MS;
 /** After a round found work it could not claim (should not happen): wait this long. */
 export const STUCK_HOLD_MS = 5_000;
 export const DEFAULT_SEND_TIMEOUT_MS = 2 * 60_000;
@@ -133,6 +146,10 @@ export class DeliveryEngine {
   private emittingOwnChange = false;
   private lastDataEventAt = 0;
   private lastStatusJson = '';
+  /** The engine's last sign of life (null until its first round, when the stored heartbeat is read). */
+  private alive: Heartbeat | null = null;
+  private heartbeatWrittenAt = Number.NEGATIVE_INFINITY;
+  private heartbeatSendingKey = '';
 
   constructor(private readonly deps: DeliveryEngineDeps) {
     this.env = createEngineStore(deps.store, deps.clock, deps.context, deps.mediaDir);
@@ -181,6 +198,8 @@ export class DeliveryEngine {
    */
   stop(): Promise<void> {
     if (this.draining !== null) return this.draining;
+    // The last sign of life: the time until the next start is downtime.
+    if (this.alive !== null) this.writeHeartbeat({ at: this.deps.clock.now(), sending: this.alive.sending });
     this.stopped = true;
     this.clearTimer();
     this.abort.abort();
@@ -240,7 +259,12 @@ export class DeliveryEngine {
       unknownDeliveries: store.deliveries.countByStatus('unknown'),
       channels: this.deps.channels.statuses(),
       sequencesWithoutChannel: sequences
-        .filter((sequence) => sequence.active && sequence.channel === null && this.env.sending.dueCount(sequence.id, Number.MAX_SAFE_INTEGER) > 0)
+        .filter(
+          (sequence) =>
+            sequence.active &&
+            sequence.channel === null &&
+            this.env.sending.dueCount(sequence.id, Number.MAX_SAFE_INTEGER) + store.deliveries.retriesDueOfSequence(sequence.id, Number.MAX_SAFE_INTEGER) > 0,
+        )
         .map((sequence) => sequence.name),
     });
   }
@@ -301,9 +325,11 @@ export class DeliveryEngine {
     let wakeAt = now + SAFETY_TICK_MS;
     try {
       this.retryPendingRecords();
-      if (!this.env.state.pausedByOwner()) {
+      const paused = this.env.state.pausedByOwner();
+      const sequences = this.env.sending.sequences();
+      this.noteAlive(now, paused, sequences);
+      if (!paused) {
         const context = this.deps.context();
-        const sequences = this.env.sending.sequences();
         for (const lane of this.lanes) {
           if (lane.running !== null) continue;
           lane.plan = this.planLane(lane, now, context, sequences);
@@ -325,6 +351,41 @@ export class DeliveryEngine {
     this.publishStatus();
   }
 
+  /**
+   * The heartbeat (catch-up.ts): a gap since the last sign of life is remembered as downtime;
+   * then the heartbeat is written again, at most every HEARTBEAT_INTERVAL_MS unless what can send
+   * has changed.
+   */
+  private noteAlive(now: number, paused: boolean, sequences: readonly SendingSequence[]): void {
+    const last = this.alive ?? this.env.state.heartbeat();
+    if (last !== null && now - last.at > DOWNTIME_MIN_MS) {
+      this.env.state.addDowntime({ from: last.at, to: now, sequenceIds: last.sending });
+      this.deps.logger.info('The engine was not running for a while (computer off or asleep); catching up', {
+        from: new Date(last.at).toISOString(),
+        minutes: Math.round((now - last.at) / 60_000),
+      });
+    }
+    const sending = paused
+      ? []
+      : sequences.filter((s) => s.active && s.channel !== null && this.deps.channels.status(s.channel).state === 'ready').map((s) => s.id);
+    this.alive = { at: now, sending };
+    const key = sending.join(',');
+    if (now - this.heartbeatWrittenAt >= HEARTBEAT_INTERVAL_MS || key !== this.heartbeatSendingKey) {
+      this.writeHeartbeat(this.alive);
+      this.heartbeatSendingKey = key;
+    }
+  }
+
+  private writeHeartbeat(heartbeat: Heartbeat): void {
+    try {
+      this.env.state.setHeartbeat(heartbeat);
+      this.heartbeatWrittenAt = heartbeat.at;
+    } catch (error) {
+      // Only the catch-up setting's accuracy suffers; sending goes on.
+      this.deps.logger.warn('Could not write the engine heartbeat', { error: describe(error) });
+    }
+  }
+
   /** What a channel's queue should do next, at `now`. */
   private planLane(lane: Lane, now: number, context: SendingContext, sequences: readonly SendingSequence[]): LanePlan {
     const sequenceIds = sequences.filter((s) => s.active && s.channel === lane.id).map((s) => s.id);
@@ -333,6 +394,8 @@ export class DeliveryEngine {
     const channel = this.deps.channels.get(lane.id);
     const status = this.deps.channels.status(lane.id);
     if (channel === null || status.state !== 'ready') return { state: 'blocked', reason: status.reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.` };
+    // A broken setting must stop the channel here, not fail every message one by one in the claim.
+    validateCatchUp(context.sending.catchUp);
     const from = Math.max(now, item.at, lane.heldUntil);
     const slot = this.slotFor(lane.id, from, context);
     return { state: 'scheduled', at: slot.at, heldBy: slot.heldBy, item };
@@ -396,7 +459,11 @@ export class DeliveryEngine {
           const plan = this.planLane(lane, now, this.deps.context(), this.env.sending.sequences());
           lane.plan = plan;
           if (plan.state !== 'scheduled' || plan.at > now) return;
-          const outcome = claimWork(this.env, lane.id, plan.item, now);
+          const outcome = this.claimOrSetAside(lane, plan.item, now);
+          if (outcome === null) {
+            // Set aside (or nothing left to set aside): go on with the rest of the queue.
+            continue;
+          }
           if (outcome.kind === 'handled') {
             this.noteChanged(outcome.tables);
             if (outcome.tables.length === 0) {
@@ -437,6 +504,32 @@ export class DeliveryEngine {
     } catch (error) {
       lane.heldUntil = clock.now() + ERROR_HOLD_MS;
       logger.error(`Sending through ${lane.id} failed unexpectedly; it will be tried again in a minute`, { error: describe(error) });
+    }
+  }
+
+  /**
+   * Claims `item`, or, when claiming it throws something unexpected that is not the database's
+   * fault, sets that one item aside as failed (set-aside.ts) so it cannot block the channel's
+   * queue: null then, and the queue goes on with the next item. Errors of the store itself are
+   * rethrown (the caller holds the channel for a while).
+   */
+  private claimOrSetAside(lane: Lane, item: WorkItem, now: number): ClaimOutcome | null {
+    try {
+      return claimWork(this.env, lane.id, item, now);
+    } catch (error) {
+      if (isStoreFailure(error)) throw error;
+      this.deps.logger.error('A message could not be prepared for sending; it is set aside as failed and the others go on', {
+        channel: lane.id,
+        item,
+        error: describe(error),
+      });
+      const tables = setAside(this.env, this.deps.logger, lane.id, item, setAsideReason(error), now);
+      if (tables.length === 0) {
+        // Nothing was left to set aside, yet the claim threw: the caller holds the channel briefly.
+        throw error;
+      }
+      this.noteChanged(tables);
+      return null;
     }
   }
 
@@ -560,10 +653,14 @@ export class DeliveryEngine {
     for (const sequence of sequences) {
       if (!sequence.active) continue;
       if (sequence.channel !== null && this.deps.channels.status(sequence.channel).state === 'ready') continue;
+      if (sequence.channel === null) {
+        // Its retries wait for a channel too.
+        const count = this.env.sending.dueCount(sequence.id, now) + this.deps.store.deliveries.retriesDueOfSequence(sequence.id, now);
+        if (count > 0) blocked.push({ count, reason: `choose a channel for “${sequence.name}”.` });
+        continue;
+      }
       const count = this.env.sending.dueCount(sequence.id, now);
-      if (count === 0) continue;
-      if (sequence.channel === null) blocked.push({ count, reason: `choose a channel for “${sequence.name}”.` });
-      else byChannel.set(sequence.channel, (byChannel.get(sequence.channel) ?? 0) + count);
+      if (count > 0) byChannel.set(sequence.channel, (byChannel.get(sequence.channel) ?? 0) + count);
     }
     for (const channel of CHANNELS) {
       if (this.deps.channels.status(channel).state === 'ready') continue;

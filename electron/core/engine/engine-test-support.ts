@@ -233,7 +233,7 @@ export class EngineWorld {
     return this.temp.store.db.prepare<unknown[], T>(statement).all(...params);
   }
 
-  deliveries(): Array<{ id: number; subscription_id: number; message_id: number; status: string; attempts: number; sent_at: number | null; error: string | null; delivery_key: string | null; rendered_text: string | null; next_attempt_at: number | null; channel: string }> {
+  deliveries(): Array<{ id: number; subscription_id: number; message_id: number; status: string; attempts: number; sent_at: number | null; error: string | null; delivery_key: string | null; rendered_text: string | null; next_attempt_at: number | null; channel: string; failing_since: number | null }> {
     return this.sql('SELECT * FROM deliveries ORDER BY id');
   }
 

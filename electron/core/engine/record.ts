@@ -9,7 +9,8 @@
  * completes), and the channel's pacing state (this send + the gap drawn now) is saved.
  *
  * Failed (retry-policy.ts decides):
- * - retry: `retrying` at now + backoff, the attempt counted;
+ * - retry: `retrying` at now + backoff, the attempt counted, the run of failures started (the
+ *   policy gives up by how long it has lasted);
  * - channel down: `retrying` at once, the attempt given back; the engine holds the channel's
  *   queue until the channel is ready again;
  * - give up: `failed` with the reason, then the permanent-failure setting: move on to the next
@@ -50,14 +51,14 @@ export function recordResult(env: EngineStore, claim: Claim, result: SendResult,
       return { outcome: { kind: 'sent' }, tables: ['deliveries', 'subscriptions', 'messages', 'sequences'] };
     }
 
-    const decision = decideAfterFailure(result.error, claim.attempt, random);
+    const decision = decideAfterFailure(result.error, { attempt: claim.attempt, failingSince: delivery.failingSince, now }, random);
     switch (decision.kind) {
       case 'wait-for-channel':
         store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: now, error: result.error.reason, refund: true }, now);
         return { outcome: { kind: 'channel-down', reason: result.error.reason }, tables: ['deliveries'] };
       case 'retry': {
         const at = now + decision.delayMs;
-        store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: at, error: result.error.reason, refund: false }, now);
+        store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: at, error: result.error.reason, refund: false, failed: true }, now);
         drawGap(env, claim, now, random);
         return { outcome: { kind: 'retry', at }, tables: ['deliveries'] };
       }

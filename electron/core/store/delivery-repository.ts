@@ -10,6 +10,7 @@
  *            transient│  │reclaim
  *        / channel down▼  │
  *                    retrying ──cancelled / turned off / opted out / too late──▶ skipped
+ *                    retrying ──sequence moved to another channel──▶ retrying there, new key
  *   claimed ──crash, provider cannot tell──▶ unknown ──owner: send again──▶ retrying
  *                                               ╰──owner: mark as sent──▶ sent
  *   (new) ──opted out / too late──▶ skipped
@@ -35,6 +36,7 @@ interface DeliveryRow {
   provider_message_id: string | null;
   rendered_text: string | null;
   error: string | null;
+  failing_since: number | null;
   updated_at: number;
 }
 
@@ -54,6 +56,8 @@ export interface Delivery {
   providerMessageId: string | null;
   renderedText: string | null;
   error: string | null;
+  /** When the current run of transient failures began (the first failed attempt); null while none. */
+  failingSince: number | null;
   updatedAt: number;
 }
 
@@ -109,7 +113,7 @@ interface ListRow extends DeliveryRow {
 }
 
 const COLUMNS = `id, subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at, next_attempt_at,
-                 sent_at, provider_message_id, rendered_text, error, updated_at`;
+                 sent_at, provider_message_id, rendered_text, error, failing_since, updated_at`;
 const D_COLUMNS = COLUMNS.split(',')
   .map((column) => `d.${column.trim()}`)
   .join(', ');
@@ -132,6 +136,8 @@ export class DeliveryRepository {
   private readonly countStatus;
   private readonly countRetryDue;
   private readonly countRetryDueOn;
+  private readonly countRetryDueOfSequence;
+  private readonly moveRow;
   private readonly selectListItem;
   private readonly pages = new Map<string, Statement<[ListParams], ListRow>>();
   private readonly counts = new Map<string, Statement<[ListParams], { n: number }>>();
@@ -172,25 +178,38 @@ export class DeliveryRepository {
               next_attempt_at = NULL, updated_at = @now
        WHERE id = @id AND status = @from`,
     );
-    this.retryRow = db.prepare<[{ id: number; from: string; nextAttemptAt: number; error: string | null; refund: number; deliveryKey: string | null; now: number }]>(
+    // failing: 1 = a transient failure (starts the run if none is going), 0 = leave it, -1 = end it.
+    this.retryRow = db.prepare<[{ id: number; from: string; nextAttemptAt: number; error: string | null; refund: number; deliveryKey: string | null; failing: number; now: number }]>(
       `UPDATE deliveries SET status = 'retrying', next_attempt_at = @nextAttemptAt, error = @error,
-              attempts = MAX(0, attempts - @refund), delivery_key = COALESCE(@deliveryKey, delivery_key), updated_at = @now
+              attempts = MAX(0, attempts - @refund), delivery_key = COALESCE(@deliveryKey, delivery_key),
+              failing_since = CASE @failing WHEN 1 THEN COALESCE(failing_since, @now) WHEN -1 THEN NULL ELSE failing_since END,
+              updated_at = @now
        WHERE id = @id AND status = @from`,
     );
     this.finishRow = db.prepare<[{ id: number; from: string; status: string; error: string | null; now: number }]>(
       `UPDATE deliveries SET status = @status, error = @error, next_attempt_at = NULL, updated_at = @now
        WHERE id = @id AND status = @from`,
     );
-    // Retries whose time has come on a channel, oldest first. Waits while the subscription is
-    // paused or the sequence is paused; the engine decides what to do with ended subscriptions.
+    // Retries whose time has come on a channel, oldest first. The channel is the SEQUENCE's, as
+    // it is now: a retry follows its sequence to another channel and waits while it has none.
+    // Waits while the subscription is paused or the sequence is paused; the engine decides what
+    // to do with ended subscriptions.
     this.selectNextRetry = db.prepare<[{ channel: string }], { id: number; next_attempt_at: number }>(
       `SELECT d.id, d.next_attempt_at
        FROM deliveries d
        JOIN subscriptions s ON s.id = d.subscription_id
        JOIN sequences q ON q.id = s.sequence_id
-       WHERE d.status = 'retrying' AND d.channel = @channel AND s.status <> 'paused' AND q.active = 1
+       WHERE d.status = 'retrying' AND q.channel = @channel AND s.status <> 'paused' AND q.active = 1
        ORDER BY d.next_attempt_at, d.id
        LIMIT 1`,
+    );
+    this.moveRow = db.prepare<[{ id: number; channel: string; deliveryKey: string; now: number }]>(
+      `UPDATE deliveries SET channel = @channel, delivery_key = @deliveryKey, failing_since = NULL, updated_at = @now
+       WHERE id = @id AND status = 'retrying'`,
+    );
+    this.countRetryDueOfSequence = db.prepare<[{ sequenceId: number; now: number }], { n: number }>(
+      `SELECT COUNT(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+       WHERE d.status = 'retrying' AND d.next_attempt_at <= @now AND s.sequence_id = @sequenceId AND s.status <> 'paused'`,
     );
     this.countSentBetween = db.prepare<[{ channel: string; from: number; to: number }], { n: number }>(
       `SELECT COUNT(*) AS n FROM deliveries WHERE channel = @channel AND sent_at >= @from AND sent_at < @to AND status = 'sent'`,
@@ -200,7 +219,11 @@ export class DeliveryRepository {
       `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'retrying' AND next_attempt_at <= ?`,
     );
     this.countRetryDueOn = db.prepare<[{ channel: string; now: number }], { n: number }>(
-      `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'retrying' AND next_attempt_at <= @now AND channel = @channel`,
+      `SELECT COUNT(*) AS n
+       FROM deliveries d
+       JOIN subscriptions s ON s.id = d.subscription_id
+       JOIN sequences q ON q.id = s.sequence_id
+       WHERE d.status = 'retrying' AND d.next_attempt_at <= @now AND q.channel = @channel AND s.status <> 'paused' AND q.active = 1`,
     );
     this.selectListItem = db.prepare<[number], ListRow>(`${LIST_SELECT} WHERE d.id = ?`);
   }
@@ -280,11 +303,12 @@ export class DeliveryRepository {
 
   /**
    * claimed → retrying at `nextAttemptAt`. `refund` gives back the attempt the claim counted (the
-   * channel was down: not the message's fault).
+   * channel was down: not the message's fault). `failed`: the attempt failed transiently, so the
+   * run of failures (`failingSince`) starts now unless one is going already.
    */
-  markRetrying(id: number, retry: { nextAttemptAt: number; error: string | null; refund: boolean }, now: number): boolean {
-    const { nextAttemptAt, error, refund } = retry;
-    return this.retryRow.run({ id, from: 'claimed', nextAttemptAt, error, refund: refund ? 1 : 0, deliveryKey: null, now }).changes === 1;
+  markRetrying(id: number, retry: { nextAttemptAt: number; error: string | null; refund: boolean; failed?: boolean }, now: number): boolean {
+    const { nextAttemptAt, error, refund, failed = false } = retry;
+    return this.retryRow.run({ id, from: 'claimed', nextAttemptAt, error, refund: refund ? 1 : 0, deliveryKey: null, failing: failed ? 1 : 0, now }).changes === 1;
   }
 
   /** Ends a delivery as failed, unknown or skipped, with the reason for the owner. */
@@ -292,9 +316,9 @@ export class DeliveryRepository {
     return this.finishRow.run({ id, from, status, error, now }).changes === 1;
   }
 
-  /** unknown → retrying now, under a new key (the provider must not take it for the old one). */
+  /** unknown → retrying now, under a new key (the provider must not take it for the old one), with a fresh retry window. */
   resend(id: number, deliveryKey: string, now: number): boolean {
-    return this.retryRow.run({ id, from: 'unknown', nextAttemptAt: now, error: null, refund: 0, deliveryKey, now }).changes === 1;
+    return this.retryRow.run({ id, from: 'unknown', nextAttemptAt: now, error: null, refund: 0, deliveryKey, failing: -1, now }).changes === 1;
   }
 
   /** A delivery that never went to a channel: recorded so the activity log says why. */
@@ -302,7 +326,15 @@ export class DeliveryRepository {
     return this.insert({ ...skip, status: 'skipped', error: skip.reason }, now);
   }
 
-  /** The earliest retry of a channel that may go out (subscription not paused, sequence active), at or after its time. */
+  /**
+   * A retry whose sequence now sends through another channel: it goes out there, under a new
+   * key (the new provider never saw the old one) and with a fresh retry window.
+   */
+  moveToChannel(id: number, channel: ChannelId, deliveryKey: string, now: number): boolean {
+    return this.moveRow.run({ id, channel, deliveryKey, now }).changes === 1;
+  }
+
+  /** The earliest retry of a channel (its sequence's channel now) that may go out (subscription not paused, sequence active), at or after its time. */
   nextRetry(channel: ChannelId): { id: number; at: number } | undefined {
     const row = this.selectNextRetry.get({ channel });
     return row && { id: row.id, at: row.next_attempt_at };
@@ -322,9 +354,14 @@ export class DeliveryRepository {
     return this.countRetryDue.get(now)?.n ?? 0;
   }
 
-  /** Retries of one channel whose time has come. */
+  /** Retries whose time has come of the active sequences that now send through `channel`. */
   retriesDueOn(channel: ChannelId, now: number): number {
     return this.countRetryDueOn.get({ channel, now })?.n ?? 0;
+  }
+
+  /** Retries whose time has come of one sequence (subscription not paused). */
+  retriesDueOfSequence(sequenceId: number, now: number): number {
+    return this.countRetryDueOfSequence.get({ sequenceId, now })?.n ?? 0;
   }
 
   /** The activity log row of one delivery. */
@@ -413,6 +450,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     providerMessageId: row.provider_message_id,
     renderedText: row.rendered_text,
     error: row.error,
+    failingSince: row.failing_since,
     updatedAt: row.updated_at,
   };
 }

@@ -313,7 +313,7 @@ export function SendingSettings({ saved, timeZone }: SendingSettingsProps) {
                 label="Messages that are late"
                 name={SENDING_FIELDS.catchUp}
                 error={errors.catchUp}
-                hint="Late: the computer was off or asleep, or sending was paused, when they fell due."
+                hint="Late means held up because the computer was off or asleep. Waiting for the sending hours, the daily limit or a pause never counts."
               >
                 <select
                   className="input"
