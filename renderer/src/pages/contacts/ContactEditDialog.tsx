@@ -9,6 +9,7 @@ import { Field } from '../../components/Field';
 import { focusFirstInvalidField, formErrorsFrom, NO_ERRORS, type FormErrors } from '../../lib/form-errors';
 import { displayName } from '../../lib/people-format';
 import { toastSuccess } from '../../stores/toasts';
+import { FormDialogFooter } from '../../components/FormDialogFooter';
 
 const SHOWN_FIELDS = ['phone', 'name', 'attributes'] as const;
 
@@ -52,21 +53,7 @@ export function ContactEditDialog({ contact, onClose }: { contact: ContactListIt
       busy={busy}
       testId="contact-dialog"
       onSubmit={() => void submit()}
-      footer={
-        <>
-          {errors.form ? (
-            <p className="form-error footer-error" role="alert">
-              {errors.form}
-            </p>
-          ) : null}
-          <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="dialog-cancel">
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="dialog-submit">
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
+      footer={<FormDialogFooter error={errors.form} busy={busy} submitLabel="Save" busyLabel="Saving…" onCancel={onClose} />}
     >
       <Field label="Name" name="name" error={errors.fields.name}>
         <input

@@ -10,6 +10,7 @@ import type { MessageDraft } from '../../stores/sequence-editor';
 import { AttributePicker } from './AttributePicker';
 import { MediaField } from './MediaField';
 import { MessagePreview } from './MessagePreview';
+import { FormDialogFooter } from '../../components/FormDialogFooter';
 
 const UNIT_LABELS: Record<DelayUnit, string> = { minutes: 'minutes', hours: 'hours', days: 'days' };
 const MAX_AMOUNT: Record<DelayUnit, number> = { minutes: 365 * 24 * 60, hours: 365 * 24, days: 365 };
@@ -118,19 +119,14 @@ export function MessageFormDialog({ message, isFirst, onSave, onClose }: Message
       testId="message-dialog"
       onSubmit={() => void submit()}
       footer={
-        <>
-          {errors.form ? (
-            <p className="form-error footer-error" role="alert">
-              {errors.form}
-            </p>
-          ) : null}
-          <button type="button" className="button" onClick={onClose} disabled={saving} data-testid="dialog-cancel">
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={saving || uploading} data-testid="dialog-submit">
-            {saving ? 'Saving…' : message ? 'Save message' : 'Add message'}
-          </button>
-        </>
+        <FormDialogFooter
+          error={errors.form}
+          busy={saving}
+          submitDisabled={uploading}
+          submitLabel={message ? 'Save message' : 'Add message'}
+          busyLabel="Saving…"
+          onCancel={onClose}
+        />
       }
     >
       <div className="message-form">

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { LIMITS } from '../../../../shared/contract';
+import { FormDialogFooter } from '../../components/FormDialogFooter';
 import { focusFirstInvalidField, formErrorsFrom, NO_ERRORS, type FormErrors } from '../../lib/form-errors';
 
 interface SequenceFormDialogProps {
@@ -50,14 +51,8 @@ export function SequenceFormDialog({ mode, initial, onSubmit, onClose }: Sequenc
       testId="sequence-dialog"
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="dialog-cancel">
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="dialog-submit">
-            {busy ? 'Saving…' : mode === 'create' ? 'Create sequence' : 'Save'}
-          </button>
-        </>
+        // This small dialog shows its form-level error in its body, under the fields.
+        <FormDialogFooter error={null} busy={busy} submitLabel={mode === 'create' ? 'Create sequence' : 'Save'} busyLabel="Saving…" onCancel={onClose} />
       }
     >
       <Field label="Name" name="name" error={errors.fields.name} count={{ value: name.length, max: LIMITS.sequenceNameMax }}>

@@ -16,6 +16,7 @@ import { epochToWallTime, wallTimeToEpoch } from '../../lib/zoned-time';
 import { useSettings } from '../../stores/settings';
 import { toastSuccess } from '../../stores/toasts';
 import { readableZone } from '../settings/TimeZonePicker';
+import { FormDialogFooter } from '../../components/FormDialogFooter';
 
 const SHOWN_FIELDS = ['phone', 'name', 'attributes', 'startAt'] as const;
 
@@ -97,21 +98,7 @@ export function AddSubscriberDialog({ sequence, onClose }: AddSubscriberDialogPr
       busy={busy}
       testId="add-subscriber-dialog"
       onSubmit={() => void submit()}
-      footer={
-        <>
-          {errors.form ? (
-            <p className="form-error footer-error" role="alert">
-              {errors.form}
-            </p>
-          ) : null}
-          <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="dialog-cancel">
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="dialog-submit">
-            {busy ? 'Adding…' : 'Add subscriber'}
-          </button>
-        </>
-      }
+      footer={<FormDialogFooter error={errors.form} busy={busy} submitLabel="Add subscriber" busyLabel="Adding…" onCancel={onClose} />}
     >
       <Field
         label="Phone number"
