@@ -13,5 +13,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'chrome130',
     sourcemap: true,
+    // The UI is loaded from the local disk (Electron) or loopback (headless), never over a slow
+    // network: one ~550 kB bundle starts faster than a waterfall of route chunks would.
+    chunkSizeWarningLimit: 800,
   },
 });
