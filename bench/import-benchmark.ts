@@ -24,7 +24,7 @@ export interface ImportBenchOutcome {
 export async function benchImport(store: Store, dbPath: string, count: number): Promise<ImportBenchOutcome> {
   const now = systemClock.now();
   const sequenceId = store.write(() => {
-    const id = store.sequences.insert({ name: 'Welcome series', description: '', active: true }, now);
+    const id = store.sequences.insert({ name: 'Welcome series', description: '', active: true, channel: null }, now);
     const message = (name: string, delayAmount: number) => ({ name, body: name, mediaId: null, delayAmount, delayUnit: 'days' as const, sendAt: '09:00' });
     store.messages.append(id, message('Brochure', 0), true, now);
     store.messages.append(id, message('Video reviews', 2), true, now);

@@ -1,13 +1,18 @@
 /**
  * `npm run bench`: every benchmark of DESIGN.md §7 this build has, on real SQLite files in a temp
  * folder, printed as a table with each budget's pass/fail. Exits non-zero when a budget fails.
- * Bundled to dist-electron/bench.js, next to the import worker it uses.
+ * Bundled to dist-electron/bench.js, next to the import worker and the headless app it uses.
+ * (The subscribers view in Chromium is measured separately: bench/subscribers-ui.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchDueLookup } from './due-lookup-benchmark';
+import { benchEngine } from './engine-benchmark';
 import { benchSubscribersExport } from './export-benchmark';
+import { benchIdle } from './idle-benchmark';
 import { benchImport, openBenchStore } from './import-benchmark';
+import { benchRecompute } from './recompute-benchmark';
 import { formatTable, passed, type BenchResult } from './report';
 import { benchSubscribersQuery } from './subscribers-query-benchmark';
 
@@ -23,9 +28,13 @@ async function main(): Promise<void> {
       results.push(...imported.results);
       results.push(...benchSubscribersQuery(store, imported.sequenceId, PEOPLE));
       results.push(...(await benchSubscribersExport(store, dbPath, imported.sequenceId, PEOPLE)));
+      results.push(...(await benchRecompute(store, imported.sequenceId, PEOPLE)));
+      results.push(...(await benchIdle(store, imported.sequenceId, path.join(dir, 'idle-app'), PEOPLE)));
     } finally {
       store.close();
     }
+    results.push(...benchDueLookup(dir));
+    results.push(...(await benchEngine(dir)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -17,7 +17,7 @@ export function passed(result: BenchResult): boolean {
 export function formatTable(results: readonly BenchResult[]): string {
   const rows = results.map((r) => [
     r.name,
-    `${r.value.toFixed(r.value < 100 ? 1 : 0)} ${r.unit}`,
+    `${r.value.toFixed(r.value < 10 ? 2 : r.value < 100 ? 1 : 0)} ${r.unit}`,
     r.budget === undefined ? '—' : `< ${r.budget} ${r.unit}`,
     r.budget === undefined ? 'info' : passed(r) ? 'pass' : 'FAIL',
   ]);

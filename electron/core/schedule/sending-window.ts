@@ -21,17 +21,20 @@
  */
 import { validation } from '../errors';
 import {
+  HOUR_MS,
   MIDNIGHT,
   addCalendarDays,
   formatDate,
   instantOnDate,
   isoWeekday,
   minuteOfDay,
+  offsetMs,
   parseTimeOfDay,
-  wallTimeAt,
   zoneOf,
+  type CalendarDate,
   type TimeOfDay,
 } from './zoned-time';
+import type { IANAZone } from 'luxon';
 
 export interface SendingWindow {
   /** `HH:mm` in the business zone; may wrap midnight (21:00–09:00); start === end means none. */
@@ -53,11 +56,24 @@ interface ParsedWindow {
   quiet: { start: TimeOfDay; end: TimeOfDay; wraps: boolean } | null;
   weekdays: ReadonlySet<number>;
   closed: ReadonlySet<string>;
+  /**
+   * Per zone, per local day (days since 1970-01-01): that day's open intervals, [] when closed.
+   * A recompute asks about the same few days for 100,000 subscriptions; resolving a day's
+   * boundaries costs dozens of zone-offset lookups.
+   */
+  days: Map<string, Map<number, ReadonlyArray<readonly [number, number]>>>;
 }
 
+const DAY_MS = 24 * HOUR_MS;
+/** Days remembered per window and zone before the memory is cleared (refilling is cheap). */
+const DAYS_REMEMBERED = 5000;
+
 // Windows come from settings and are reused for every subscription of a recompute: parse once.
-// Callers treat a window object as immutable (settings build a new one on every change).
+// Callers treat a window object as immutable (settings build a new one on every change). Settings
+// may also build an equal object on every read: those share one parse (and its day memory).
 const parsedWindows = new WeakMap<SendingWindow, ParsedWindow>();
+const parsedByContent = new Map<string, ParsedWindow>();
+const CONTENTS_REMEMBERED = 20;
 
 /** Throws a validation error (naming the field) if the window cannot be used. */
 export function validateSendingWindow(window: SendingWindow): void {
@@ -68,13 +84,10 @@ export function validateSendingWindow(window: SendingWindow): void {
 export function nextAllowedInstant(atMs: number, timeZone: string, window: SendingWindow): number {
   const zone = zoneOf(timeZone);
   const parsed = parseWindow(window);
-  let day = wallTimeAt(zone, atMs);
-  for (let i = 0; i <= WINDOW_SEARCH_DAYS; i++, day = addCalendarDays(day, 1)) {
-    if (!parsed.weekdays.has(isoWeekday(day)) || parsed.closed.has(formatDate(day))) continue;
-    const date = day;
-    const on = (time: TimeOfDay): number => instantOnDate(zone, date, time);
-    const nextMidnight = (): number => instantOnDate(zone, addCalendarDays(date, 1), MIDNIGHT);
-    for (const [from, to] of openIntervals(parsed, on, nextMidnight)) {
+  // The local calendar day of `atMs` (what wallTimeAt's date is), as a day number.
+  const firstDay = Math.floor((atMs + offsetMs(zone, atMs)) / DAY_MS);
+  for (let i = 0; i <= WINDOW_SEARCH_DAYS; i++) {
+    for (const [from, to] of openIntervalsOfDay(parsed, zone, firstDay + i)) {
       const candidate = Math.max(atMs, from);
       if (candidate < to) return candidate;
     }
@@ -88,6 +101,28 @@ export function nextAllowedInstant(atMs: number, timeZone: string, window: Sendi
 /** True when messages may go out at this instant. */
 export function isInsideWindow(atMs: number, timeZone: string, window: SendingWindow): boolean {
   return nextAllowedInstant(atMs, timeZone, window) === atMs;
+}
+
+/** The open intervals of a local day (by day number): none when the day is not allowed. Remembered. */
+function openIntervalsOfDay(parsed: ParsedWindow, zone: IANAZone, dayNumber: number): ReadonlyArray<readonly [number, number]> {
+  let byDay = parsed.days.get(zone.name);
+  if (byDay === undefined) {
+    byDay = new Map();
+    parsed.days.set(zone.name, byDay);
+  }
+  const known = byDay.get(dayNumber);
+  if (known !== undefined) return known;
+  const utc = new Date(dayNumber * DAY_MS);
+  const date: CalendarDate = { year: utc.getUTCFullYear(), month: utc.getUTCMonth() + 1, day: utc.getUTCDate() };
+  let intervals: ReadonlyArray<readonly [number, number]> = [];
+  if (parsed.weekdays.has(isoWeekday(date)) && !parsed.closed.has(formatDate(date))) {
+    const on = (time: TimeOfDay): number => instantOnDate(zone, date, time);
+    const nextMidnight = (): number => instantOnDate(zone, addCalendarDays(date, 1), MIDNIGHT);
+    intervals = openIntervals(parsed, on, nextMidnight);
+  }
+  if (byDay.size >= DAYS_REMEMBERED) byDay.clear();
+  byDay.set(dayNumber, intervals);
+  return intervals;
 }
 
 /**
@@ -110,6 +145,12 @@ function openIntervals(parsed: ParsedWindow, on: (time: TimeOfDay) => number, ne
 function parseWindow(window: SendingWindow): ParsedWindow {
   const cached = parsedWindows.get(window);
   if (cached !== undefined) return cached;
+  const content = JSON.stringify([window.quietHours, window.allowedWeekdays, window.closedDates]);
+  const same = parsedByContent.get(content);
+  if (same !== undefined) {
+    parsedWindows.set(window, same);
+    return same;
+  }
 
   let quiet: ParsedWindow['quiet'] = null;
   if (window.quietHours !== null) {
@@ -135,8 +176,10 @@ function parseWindow(window: SendingWindow): ParsedWindow {
     }
   }
 
-  const parsed: ParsedWindow = { quiet, weekdays: new Set(window.allowedWeekdays), closed: new Set(window.closedDates) };
+  const parsed: ParsedWindow = { quiet, weekdays: new Set(window.allowedWeekdays), closed: new Set(window.closedDates), days: new Map() };
   parsedWindows.set(window, parsed);
+  if (parsedByContent.size >= CONTENTS_REMEMBERED) parsedByContent.clear();
+  parsedByContent.set(content, parsed);
   return parsed;
 }
 

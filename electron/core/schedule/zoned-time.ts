@@ -35,10 +35,16 @@ export type CalendarDate = Pick<WallTime, 'year' | 'month' | 'day'>;
 export const MIDNIGHT: TimeOfDay = { hour: 0, minute: 0, second: 0, millisecond: 0 };
 
 export function zoneOf(name: string): IANAZone {
+  // Checking validity asks Intl every time; a recompute asks for the same zone 100,000 times.
+  const known = validZones.get(name);
+  if (known !== undefined) return known;
   const zone = IANAZone.create(name);
   if (!zone.isValid) throw validation(`Unknown time zone "${name}".`, 'timeZone');
+  validZones.set(name, zone);
   return zone;
 }
+
+const validZones = new Map<string, IANAZone>();
 
 /** Parses `HH:mm` (24-hour); `field` names the input in the error a shop owner sees. */
 export function parseTimeOfDay(text: string, field: string): TimeOfDay {
@@ -118,7 +124,25 @@ function wallAsUtc(wall: WallTime): number {
  */
 export function instantOf(zone: IANAZone, wall: WallTime): number {
   const local = wallAsUtc(wall);
-  // Every offset the zone uses within two days either side: enough for any real transition,
+  let known = instants.get(zone.name);
+  if (known === undefined) {
+    known = new Map();
+    instants.set(zone.name, known);
+  }
+  const remembered = known.get(local);
+  if (remembered !== undefined) return remembered;
+  const instant = resolveInstant(zone, local);
+  if (known.size >= INSTANTS_REMEMBERED) known.clear();
+  known.set(local, instant);
+  return instant;
+}
+
+// Per zone: local wall time (as if UTC) → its instant. Many subscriptions share a wall time (09:00
+// on a given day, midnight of a quiet day), and resolving one costs about ten offset lookups.
+const instants = new Map<string, Map<number, number>>();
+const INSTANTS_REMEMBERED = 100_000;
+
+function resolveInstant(zone: IANAZone, local: number): number {  // Every offset the zone uses within two days either side: enough for any real transition,
   // including whole-day jumps such as Pacific/Apia skipping 30 Dec 2011.
   const offsets = new Set<number>();
   for (let k = -4; k <= 4; k++) offsets.add(offsetMs(zone, local + k * 12 * HOUR_MS));

@@ -84,6 +84,8 @@ describe('recompute runner', () => {
     expect(dueTimes()).toEqual(new Set([T0 + 5 * HOUR]));
     expect(pendingRecompute(store)).toBeUndefined();
     expect(changes).toEqual([['messages', 'sequences'], ['subscriptions']]);
+    // Its slices commit without an fsync each; everything else is back at FULL (sends must be).
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
   it('resumes a recompute that a restart interrupted', async () => {

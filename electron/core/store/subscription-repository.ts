@@ -74,6 +74,20 @@ export interface SubscriptionState {
   nextDueAt: number | null;
 }
 
+/** A subscription's progress as a recompute reads it: plain values, the stored position unresolved. */
+export interface ProgressRow {
+  id: number;
+  subscribedAt: number;
+  lastSentMessageId: number | null;
+  /** `last_sent_position` as stored; counts only when the last message was deleted (see STATE). */
+  storedPosition: number;
+  lastSentAt: number | null;
+  nextMessageId: number | null;
+  nextDueAt: number | null;
+}
+
+type ProgressTuple = [number, number, number | null, number, number | null, number | null, number | null];
+
 export interface NextMessage {
   nextMessageId: number | null;
   nextDueAt: number | null;
@@ -149,7 +163,8 @@ const LIVE = `('active', 'paused')`;
 export class SubscriptionRepository {
   private readonly selectById;
   private readonly selectState;
-  private readonly selectLiveSlice;
+  private readonly selectProgressSlice;
+  private readonly updateNextDue;
   private readonly selectLiveCount;
   private readonly selectReceivedAhead;
   private readonly selectLive;
@@ -165,16 +180,23 @@ export class SubscriptionRepository {
   private readonly selectMessageAt;
   private readonly anyNameMatch;
   private readonly selectAllOfSequence;
-  private readonly pages = new Map<string, Statement<[PageParams], SubscriberRow>>();
+  private readonly pages = new Map<string, Statement<[PageParams], SubscriberRow & { total?: number }>>();
+  private readonly walks = new Map<string, Statement<[PageParams & { walkRows: number }], SubscriberRow>>();
   private readonly counts = new Map<string, Statement<[PageParams & { cap?: number }], { n: number }>>();
 
   constructor(private readonly db: SqliteDatabase) {
     this.selectById = db.prepare<[number], SubscriberRow>(`${SUBSCRIBER} WHERE s.id = ?`);
     this.selectState = db.prepare<[number], StateRow>(`${STATE} WHERE s.id = ?`);
-    // Keyset pages over subscriptions_sequence_status (sequence_id, status, rowid): no sort, no skipping.
-    this.selectLiveSlice = db.prepare<[{ sequenceId: number; status: string; afterId: number; limit: number }], StateRow>(
-      `${STATE} WHERE s.sequence_id = @sequenceId AND s.status = @status AND s.id > @afterId ORDER BY s.id LIMIT @limit`,
-    );
+    // Keyset pages over subscriptions_sequence_status (sequence_id, status, rowid): no sort, no
+    // skipping. Arrays, not objects: creating an object per row was the costliest part of reading 100,000.
+    this.selectProgressSlice = db
+      .prepare<[{ sequenceId: number; status: string; afterId: number; limit: number }], ProgressTuple>(
+        `SELECT id, subscribed_at, last_sent_message_id, last_sent_position, last_sent_at, next_message_id, next_due_at
+         FROM subscriptions
+         WHERE sequence_id = @sequenceId AND status = @status AND id > @afterId ORDER BY id LIMIT @limit`,
+      )
+      .raw();
+    this.updateNextDue = db.prepare<[number | null, number, number]>('UPDATE subscriptions SET next_due_at = ?, updated_at = ? WHERE id = ?');
     this.selectLiveCount = db.prepare<[{ sequenceId: number; cap: number }], { n: number }>(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM subscriptions WHERE sequence_id = @sequenceId AND status IN ${LIVE} LIMIT @cap)`,
     );
@@ -254,10 +276,20 @@ export class SubscriptionRepository {
 
   /**
    * Up to `limit` subscriptions of the sequence in `status` with an id above `afterId`, by id:
-   * one slice of a recompute (the live ones are the ones a message edit affects).
+   * one batch of a recompute (the live ones are the ones a message edit affects).
    */
-  liveSlice(sequenceId: number, status: 'active' | 'paused', afterId: number, limit: number): SubscriptionState[] {
-    return this.selectLiveSlice.all({ sequenceId, status, afterId, limit }).map(toState);
+  progressSlice(sequenceId: number, status: 'active' | 'paused', afterId: number, limit: number): ProgressRow[] {
+    return this.selectProgressSlice.all({ sequenceId, status, afterId, limit }).map(
+      ([id, subscribedAt, lastSentMessageId, storedPosition, lastSentAt, nextMessageId, nextDueAt]) => ({
+        id,
+        subscribedAt,
+        lastSentMessageId,
+        storedPosition,
+        lastSentAt,
+        nextMessageId,
+        nextDueAt,
+      }),
+    );
   }
 
   /** How many active and paused subscriptions the sequence has, counting no further than `cap`. */
@@ -300,6 +332,11 @@ export class SubscriptionRepository {
 
   setNext(id: number, next: NextMessage, now: number): void {
     this.updateNext.run({ id, ...next, now });
+  }
+
+  /** `setNext` when only the due time changed: leaves the next message (its index, its foreign key) alone. */
+  setNextDue(id: number, nextDueAt: number | null, now: number): void {
+    this.updateNextDue.run(nextDueAt, now, id);
   }
 
   /** Deletes the subscription and, by cascade, its deliveries. False when no such subscription. */
@@ -359,9 +396,11 @@ export class SubscriptionRepository {
 
   /**
    * One page of a sequence's subscribers, with the number of rows matching the search and filter.
-   * How the page is found depends on how many rows there are (see `Strategy`): first the
-   * subscriptions in the filter are counted from an index (cheap), then the search, if any, is
-   * counted, then the page is read the cheapest way for those numbers.
+   * How the page is found depends on how many rows there are (see `Strategy`): the subscriptions
+   * in the filter are counted from an index first (only up to "small" when searching). Without a
+   * search that is the total. A search of a small set reads it all. In a large one, a search the
+   * trigram indexes can answer starts from its matches (or from a short walk of the sort's index
+   * when matches are plentiful); a shorter one scans the contacts' name index.
    */
   list(query: SubscriberListQuery): { rows: Subscriber[]; total: number } {
     const terms = searchTermsOf(query.search);
@@ -382,30 +421,57 @@ export class SubscriptionRepository {
     const small = inFilterCount <= SMALL_SET;
     const sortsOnContact = query.sort === 'name' || query.sort === 'phone';
 
-    let shape: Shape;
-    let total: number;
     if (!searching) {
-      total = inFilterCount;
-      shape = { filtered, search: 'none', strategy: sortsOnContact ? (small ? 'subscriptions-first' : 'contacts-first') : 'subscriptions' };
-    } else {
-      let countShape: Shape;
-      if (small) countShape = { filtered, search: 'scan', strategy: 'subscriptions-first' };
-      else if (!indexable(terms)) countShape = { filtered, search: 'scan', strategy: 'contacts-first' };
-      else {
-        const search = indexedSearchOf(terms, () => this.anyNameMatch.get({ nameMatch: params.nameMatch }) !== undefined);
-        countShape = { filtered, search, strategy: 'matches-first' };
-      }
-      total = this.count(countShape, params);
-      if (total === 0 || query.offset >= total) return { rows: [], total };
-      // Plenty of matches for the depth asked: walking the sort's index (for the name sort: the
-      // contacts' name index) meets a page's worth of them long before the end, checking each
-      // row it passes. Few matches: collect them all and sort those.
-      const walk = !small && query.sort !== 'phone' && total >= WALK_FACTOR * (query.offset + query.limit);
-      if (!walk) shape = countShape;
-      else shape = { filtered, search: 'scan', strategy: query.sort === 'name' ? 'contacts-first' : 'subscriptions-first' };
+      const shape: Shape = { filtered, search: 'none', strategy: sortsOnContact ? (small ? 'subscriptions-first' : 'contacts-first') : 'subscriptions' };
+      return { rows: this.pageStatement(shape, query.sort, query.direction).all(params).map(toSubscriber), total: inFilterCount };
     }
-    const rows = this.pageStatement(shape, query.sort, query.direction).all(params);
-    return { rows: rows.map(toSubscriber), total };
+    if (small) return this.countThenPage({ filtered, search: 'scan', strategy: 'subscriptions-first' }, params, query);
+
+    // A large filter. Plenty of matches for the depth asked: walking the sort's index should meet a
+    // page's worth of them early, checking each row it passes. But matches are not always spread
+    // evenly (an import sorted by name or number puts them side by side), so the walk covers a
+    // bounded prefix of the order only: the first matches in a prefix are the first matches
+    // overall; too few there, and the matches are collected and sorted instead.
+    const reach = query.offset + query.limit;
+    const walkRows = WALK_FACTOR * reach;
+    const mayWalk = !sortsOnContact && walkRows <= WALK_ROWS_MAX;
+    if (indexable(terms)) {
+      const search = indexedSearchOf(terms, () => this.anyNameMatch.get({ nameMatch: params.nameMatch }) !== undefined);
+      const matches: Shape = { filtered, search, strategy: 'matches-first' };
+      if (mayWalk) {
+        const walked = this.walkStatement(filtered, query.sort, query.direction).all({ ...params, walkRows });
+        if (walked.length === query.limit) return { rows: walked.map(toSubscriber), total: this.count(matches, params) };
+      } else if (query.sort === 'name') {
+        // Name order: with plenty of matches, reading the contacts' name index in order (index
+        // entries only, no rows) reaches the page long before the end.
+        const total = this.count(matches, params);
+        if (total === 0 || query.offset >= total) return { rows: [], total };
+        const shape: Shape = total >= WALK_FACTOR * reach ? { filtered, search: 'scan', strategy: 'contacts-first' } : matches;
+        return { rows: this.pageStatement(shape, query.sort, query.direction).all(params).map(toSubscriber), total };
+      }
+      // The matches found once, giving the page and (window function) their number together.
+      const collected = this.pageStatement(matches, query.sort, query.direction, true).all(params);
+      const total = collected[0]?.total ?? this.count(matches, params);
+      return { rows: collected.map(toSubscriber), total };
+    }
+
+    // Too short for the trigram indexes: counted by scanning the contacts' name index.
+    const scanned: Shape = { filtered, search: 'scan', strategy: 'contacts-first' };
+    const total = this.count(scanned, params);
+    if (total === 0 || query.offset >= total) return { rows: [], total };
+    if (mayWalk && total >= WALK_FACTOR * reach) {
+      const walked = this.walkStatement(filtered, query.sort, query.direction).all({ ...params, walkRows });
+      if (walked.length === Math.min(query.limit, total - query.offset)) return { rows: walked.map(toSubscriber), total };
+    }
+    // (In name order this reads the contacts' name index in order, and stops at the page.)
+    return { rows: this.pageStatement(scanned, query.sort, query.direction).all(params).map(toSubscriber), total };
+  }
+
+  /** Counts the shape's rows, then reads the page the same way. */
+  private countThenPage(shape: Shape, params: PageParams, query: SubscriberListQuery): { rows: Subscriber[]; total: number } {
+    const total = this.count(shape, params);
+    if (total === 0 || query.offset >= total) return { rows: [], total };
+    return { rows: this.pageStatement(shape, query.sort, query.direction).all(params).map(toSubscriber), total };
   }
 
   /** Rows of the shape, or `Math.min(rows, cap)` when a cap is given. */
@@ -422,18 +488,45 @@ export class SubscriptionRepository {
     return statement.get(cap === undefined ? params : { ...params, cap })?.n ?? 0;
   }
 
-  private pageStatement(shape: Shape, sort: SubscriberSort, direction: 'asc' | 'desc'): Statement<[PageParams], SubscriberRow> {
-    const key = `${shapeKey(shape)}|${sort}|${direction}`;
+  /**
+   * The page among the first `walkRows` subscriptions of the filter in the sort's order (read from
+   * the sort's index), checking each against the search.
+   */
+  private walkStatement(filtered: boolean, sort: SubscriberSort, direction: 'asc' | 'desc'): Statement<[PageParams & { walkRows: number }], SubscriberRow> {
+    const key = `${filtered ? 'status' : '-'}|${sort}|${direction}`;
+    let statement = this.walks.get(key);
+    if (statement === undefined) {
+      const order = ORDER[sort](direction === 'desc' ? 'DESC' : 'ASC');
+      const prefix = where({ filtered, search: 'none', strategy: 'subscriptions' });
+      statement = this.db.prepare<[PageParams & { walkRows: number }], SubscriberRow>(
+        `SELECT ${SUBSCRIBER_COLUMNS}
+         FROM (SELECT s.id FROM subscriptions s WHERE ${prefix} ORDER BY ${order} LIMIT @walkRows) walked
+         CROSS JOIN subscriptions s ON s.id = walked.id ${SUBSCRIBER_JOINS}
+         WHERE ${SEARCH}
+         ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      );
+      this.walks.set(key, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * The page of the shape in the order asked. With `withTotal`, each row also carries the number of
+   * rows the shape has (a window function over the rows found anyway before sorting).
+   */
+  private pageStatement(shape: Shape, sort: SubscriberSort, direction: 'asc' | 'desc', withTotal = false): Statement<[PageParams], SubscriberRow & { total?: number }> {
+    const key = `${shapeKey(shape)}|${sort}|${direction}|${withTotal ? 'total' : '-'}`;
     let statement = this.pages.get(key);
     if (statement === undefined) {
       const order = ORDER[sort](direction === 'desc' ? 'DESC' : 'ASC');
       const sortsOnContact = sort === 'name' || sort === 'phone';
+      const total = withTotal ? ', COUNT(*) OVER () AS total' : '';
       // Deferred join: the page's ids are found first, over the narrowest rows possible (often an
       // index alone), and only the rows on the page are joined to contacts and messages, so a
       // deep offset skips index entries rather than joined rows. CROSS JOIN keeps the page outside.
-      statement = this.db.prepare<[PageParams], SubscriberRow>(
-        `SELECT ${SUBSCRIBER_COLUMNS}
-         FROM (SELECT s.id FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
+      statement = this.db.prepare<[PageParams], SubscriberRow & { total?: number }>(
+        `SELECT ${SUBSCRIBER_COLUMNS}${withTotal ? ', page.total' : ''}
+         FROM (SELECT s.id${total} FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
          CROSS JOIN subscriptions s ON s.id = page.id ${SUBSCRIBER_JOINS}
          ORDER BY ${order}`,
       );
@@ -445,8 +538,10 @@ export class SubscriptionRepository {
 
 /** Up to this many rows in the filter, reading them all and sorting is cheaper than anything clever. */
 const SMALL_SET = 5000;
-/** A search walks the sort's index when it matches at least this many times the rows it must reach. */
+/** A search walks the sort's index when it matches at least this many times the rows it must reach… */
 const WALK_FACTOR = 20;
+/** …looking at no more rows than this (WALK_FACTOR × the rows to reach), so a walk costs at most a few ms. */
+const WALK_ROWS_MAX = 20_000;
 
 /**
  * Which table drives the query (CROSS JOIN fixes SQLite's loop order, so the plan does not hinge
