@@ -9,9 +9,9 @@ const entryPoints = {
   // CSV imports and exports run in a worker thread, which loads its own file (electron/core/import/csv-worker-runner.ts).
   'csv-worker': 'electron/core/import/csv-worker.ts',
 };
-const benchEntry = 'bench/index.ts';
-import { existsSync } from 'node:fs';
-if (existsSync(benchEntry)) entryPoints.bench = benchEntry;
+// Benchmarks: `npm run bench` (Node side) and `npm run bench:ui` (first rows in Chromium).
+entryPoints.bench = 'bench/index.ts';
+entryPoints['bench-ui'] = 'bench/subscribers-ui.ts';
 
 await build({
   entryPoints,
@@ -21,6 +21,6 @@ await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
-  external: ['electron', 'better-sqlite3', 'whatsapp-web.js', 'puppeteer', 'puppeteer-core'],
+  external: ['electron', 'better-sqlite3', 'whatsapp-web.js', 'puppeteer', 'puppeteer-core', '@playwright/test', 'playwright-core'],
   logLevel: 'warning',
 });
