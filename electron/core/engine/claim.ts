@@ -8,9 +8,10 @@
  * - a delivery waiting for a retry whose `next_attempt_at` has come (also an owner's "send again").
  *
  * Nothing is trusted from the moment the work was found: inside the transaction the subscription
- * and its sequence are read again and the next message is RE-DERIVED from the current messages
- * and deliveries (an edit's recompute may not have reached this row yet). If the stored next
- * message is stale, the row is corrected and nothing is sent; the next round sees the truth.
+ * and its sequence are read again and the next message and its due time are RE-DERIVED from the
+ * current messages, deliveries and settings (an edit's recompute may not have reached this row
+ * yet). If the stored next message is stale, or it is not yet due by today's rules (a raised
+ * delay), the row is corrected and nothing is sent; the next round sees the truth.
  * What can happen instead of a send, each recorded so the activity log says why:
  * - the contact opted out → `skipped`, the subscription moves on;
  * - downtime (computer off or asleep) held it up longer than the catch-up setting allows →
@@ -104,9 +105,13 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
     store.subscriptions.setState(subscriptionId, 'completed', { nextMessageId: null, nextDueAt: null }, now);
     return handled('subscriptions', 'sequences');
   }
-  if (expected.id !== state.nextMessageId) {
-    // Stale: an edit changed what comes next and its recompute has not reached this row yet.
-    store.subscriptions.setNext(subscriptionId, recomputedNext(state, messages, received, dueContext(context, now)), now);
+  // The stored message AND due time are re-derived with today's rules and settings: an edit
+  // (another message next, a longer delay, a changed sending window) may not have been reached by
+  // its recompute yet. recomputedNext keeps an overdue row's place, so only a later time defers.
+  const next = recomputedNext(state, messages, received, dueContext(context, now));
+  if (expected.id !== state.nextMessageId || (next.nextDueAt !== null && next.nextDueAt > now)) {
+    // Stale: correct the row and send nothing; the next round sees the truth.
+    store.subscriptions.setNext(subscriptionId, next, now);
     return handled('subscriptions');
   }
 

@@ -412,6 +412,46 @@ describe('DeliveryEngine: failures', () => {
   });
 });
 
+describe('DeliveryEngine: bursts without pacing (several claimed per transaction)', () => {
+  const phones = Array.from({ length: 12 }, (_, i) => `+49151000000${String(i + 10)}`);
+  const ok = (): SendResult => ({ ok: true, providerMessageId: 'ok' });
+
+  it('"Pause all" in the middle of a burst sends nothing more; after resuming everyone gets it exactly once', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    for (const phone of phones) w.subscribe(seq.id, phone);
+    w.sms.answer(ok, ok, () => {
+      w.engine.pauseAll();
+      return ok();
+    });
+    await w.engine.start();
+    await w.runFor(10 * MINUTE);
+    // The send in flight when the owner paused finishes; nothing after it goes out.
+    expect(w.sms.calls).toHaveLength(3);
+    expect(w.deliveries().filter((d) => d.status === 'sent')).toHaveLength(3);
+    w.engine.resumeAll();
+    await w.runFor(10 * MINUTE);
+    expect(w.sms.calls.map((c) => c.message.to).sort()).toEqual([...phones].sort());
+    expect(w.deliveries().map((d) => [d.status, d.attempts])).toEqual(phones.map(() => ['sent', 1]));
+  });
+
+  it('a channel going down in the middle of a burst gives the rest back uncounted and sends each once when it is back', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    for (const phone of phones) w.subscribe(seq.id, phone);
+    w.sms.answer(ok, ok, channelDown());
+    await w.engine.start();
+    await w.runFor(5 * MINUTE);
+    expect(w.sms.sent).toHaveLength(2);
+    expect(w.sql('SELECT COUNT(*) AS n FROM deliveries WHERE status = ?', 'claimed')).toEqual([{ n: 0 }]);
+    expect(w.deliveries().filter((d) => d.status !== 'sent').every((d) => d.attempts === 0)).toBe(true);
+    w.sms.probeAnswer = () => ({ state: 'ready', reason: null });
+    await w.runFor(5 * MINUTE);
+    expect(w.sms.sent.map((s) => s.message.to).sort()).toEqual([...phones].sort());
+    expect(w.deliveries().map((d) => [d.status, d.attempts])).toEqual(phones.map(() => ['sent', 1]));
+  });
+});
+
 describe('DeliveryEngine: what waits', () => {
   it('holds a paused sequence and sends once it is resumed', async () => {
     w = new EngineWorld();
@@ -486,6 +526,29 @@ describe('DeliveryEngine: edits while running', () => {
       ['Hello there, this is message 1.', MONDAY_10],
       // Message 3 counts from message 1, the last one sent.
       ['Hello there, this is message 3.', MONDAY_10 + 2 * HOUR],
+    ]);
+  });
+
+  it('never sends at the old time after a delay was raised, even before the recompute reached the row', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'hours' }]);
+    const anna = w.subscribe(seq.id, '+4915100000001');
+    expect(w.subscription(anna)).toMatchObject({ next_message_id: seq.messages[0], next_due_at: MONDAY_10 });
+    // Raised behind the recompute's back (a large sequence's chunked recompute is still running):
+    // the row still says message 1 is due now.
+    w.store.db.prepare("UPDATE messages SET delay_amount = 2, delay_unit = 'hours' WHERE id = ?").run(seq.messages[0]);
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.sms.calls).toEqual([]);
+    expect(w.subscription(anna)).toMatchObject({ status: 'active', next_message_id: seq.messages[0], next_due_at: MONDAY_10 + 2 * HOUR });
+    await w.runUntil(MONDAY_10 + DAY);
+    expect(w.sms.sent.map((s) => [s.message.text, s.at])).toEqual([
+      ['Hello there, this is message 1.', MONDAY_10 + 2 * HOUR],
+      ['Hello there, this is message 2.', MONDAY_10 + 3 * HOUR],
+    ]);
+    expect(w.deliveries().map((d) => [d.status, d.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
     ]);
   });
 

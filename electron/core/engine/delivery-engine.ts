@@ -124,7 +124,16 @@ interface Lane {
 interface PendingRecord {
   claim: Claim;
   result: SendResult;
+  /** When the send finished: the time recorded for it, also when recorded with others. */
+  at: number;
 }
+
+/**
+ * At most this many messages are claimed in one transaction (and their results recorded in one)
+ * when pacing holds nothing back (no gap, no cap): one durable commit per batch instead of one per
+ * message. Small, so "Pause all" or a channel going down leaves little to give back.
+ */
+const CLAIM_BATCH = 8;
 
 export class DeliveryEngine {
   private readonly env: EngineStore;
@@ -436,23 +445,37 @@ export class DeliveryEngine {
    * Sends the channel's due work, one message at a time, until none is due or pacing holds it
    * back. In a burst, the record of one send and the claim of the next share a transaction: one
    * durable commit per message instead of two (a crash still leaves each delivery either claimed
-   * or recorded, never in between).
+   * or recorded, never in between). When pacing holds nothing back (no gap, no daily cap), up to
+   * CLAIM_BATCH messages are claimed in that transaction and their results recorded together in
+   * the next; each is still claimed before it is sent. "Pause all" or a channel going down in the
+   * middle of a batch records what was sent and gives the rest back unsent and uncounted.
    */
   private async runLane(lane: Lane): Promise<void> {
     const { clock, logger, channels } = this.deps;
-    /** Claimed together with the previous record, to be sent next. */
-    let held: Claim | null = null;
+    /** Claimed together with the previous record(s), to be sent next, in order. */
+    let held: Claim[] = [];
+    /** Sent in this batch, recorded together once the batch is through. */
+    let done: PendingRecord[] = [];
     try {
       for (;;) {
         // One send per turn of the event loop: a burst through an instant channel must not
         // starve the HTTP server, the IPC or the timers.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        // Stopping: a held claim stays `claimed`; start-up recovery resends it under the same key.
-        if (this.stopped) return;
+        // Stopping: held claims stay `claimed`; start-up recovery resends them under the same key.
+        if (this.stopped) {
+          this.recordAll(done);
+          return;
+        }
         let claim: Claim;
-        if (held !== null) {
-          claim = held;
-          held = null;
+        const heldClaim = held.shift();
+        if (heldClaim !== undefined) {
+          if (done.length > 0 && this.env.state.pausedByOwner()) {
+            // Paused in the middle of a batch: what was sent is recorded, the rest given back unsent.
+            this.recordAll(done);
+            this.giveBack([heldClaim, ...held], 'Sending was paused before it could go out.');
+            return;
+          }
+          claim = heldClaim;
         } else {
           if (this.env.state.pausedByOwner()) return;
           const now = clock.now();
@@ -484,17 +507,31 @@ export class DeliveryEngine {
           // Gone or down since the claim was written: give the claim back, unsent and uncounted.
           const now = clock.now();
           const reason = this.deps.channels.status(lane.id).reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.`;
-          this.deps.store.write(() => this.env.store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: now, error: reason, refund: true }, now));
+          this.recordAll(done);
+          this.deps.store.write(() => {
+            for (const c of [claim, ...held]) this.env.store.deliveries.markRetrying(c.deliveryId, { nextAttemptAt: now, error: reason, refund: true }, now);
+          });
           return;
         }
         const result = await this.send(channel, claim);
-        if (this.stopped) return;
-        const step = this.recordAndClaimNext(lane, { claim, result });
-        if (step === null) {
-          this.pendingRecords.push({ claim, result });
+        if (this.stopped) {
+          // The send in flight was aborted: its claim stays for recovery; the ones before it are recorded.
+          this.recordAll(done);
           return;
         }
-        if (!result.ok && result.error.kind === 'channel-down') {
+        done.push({ claim, result, at: clock.now() });
+        const channelDown = !result.ok && result.error.kind === 'channel-down';
+        if (held.length > 0 && !channelDown) continue;
+        const batch = done;
+        done = [];
+        const step = this.recordAndClaimNext(lane, batch);
+        if (step === null) {
+          this.pendingRecords.push(...batch);
+          if (held.length > 0) this.giveBack(held, `${CHANNEL_LABEL[lane.id]} is not ready.`);
+          return;
+        }
+        if (channelDown) {
+          if (held.length > 0) this.giveBack(held, this.deps.channels.status(lane.id).reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.`);
           // The status normally says so already; if it does not, do not retry in a tight loop.
           lane.heldUntil = clock.now() + CHANNEL_DOWN_HOLD_MS;
           return;
@@ -538,38 +575,63 @@ export class DeliveryEngine {
    * message, in one transaction. Null (logged) if the result could not be written: it is kept and
    * tried again next round. A failure to claim the next one never undoes the record.
    */
-  private recordAndClaimNext(lane: Lane, pending: PendingRecord): { next: Claim | null } | null {
+  private recordAndClaimNext(lane: Lane, batch: readonly PendingRecord[]): { next: Claim[] } | null {
     const { store, clock, logger } = this.deps;
     const tables = new Set<TableName>();
     try {
-      const next = store.write((): Claim | null => {
+      const next = store.write((): Claim[] => {
         const now = clock.now();
-        const recorded = recordResult(this.env, pending.claim, pending.result, now, this.random);
-        for (const table of recorded.tables) tables.add(table);
-        if (recorded.outcome.kind === 'channel-down' || this.env.state.pausedByOwner()) return null;
+        let channelDown = false;
+        for (const pending of batch) {
+          const recorded = recordResult(this.env, pending.claim, pending.result, pending.at, this.random);
+          for (const table of recorded.tables) tables.add(table);
+          if (recorded.outcome.kind === 'channel-down') channelDown = true;
+        }
+        if (channelDown || this.env.state.pausedByOwner()) return [];
+        const context = this.deps.context();
+        const pacing = pacingFor(lane.id, context.sending);
+        // Several at once only when pacing cannot hold any of them back (the cap counts sent ones only).
+        const limit = pacing.minGapSeconds === 0 && pacing.maxGapSeconds === 0 && pacing.dailyCap === null ? CLAIM_BATCH : 1;
+        const claims: Claim[] = [];
         try {
-          const plan = this.planLane(lane, now, this.deps.context(), this.env.sending.sequences());
-          lane.plan = plan;
-          if (plan.state !== 'scheduled' || plan.at > now) return null;
-          // Nested: a savepoint, rolled back alone if the claim fails.
-          const outcome = claimWork(this.env, lane.id, plan.item, now);
-          for (const table of outcome.kind === 'send' ? (['deliveries', 'subscriptions'] as const) : outcome.tables) tables.add(table);
-          return outcome.kind === 'send' ? outcome.claim : null;
+          for (let round = 0; claims.length < limit && round < 2 * limit; round++) {
+            const plan = this.planLane(lane, now, context, this.env.sending.sequences());
+            lane.plan = plan;
+            if (plan.state !== 'scheduled' || plan.at > now) break;
+            // Nested: a savepoint, rolled back alone if the claim fails.
+            const outcome = claimWork(this.env, lane.id, plan.item, now);
+            for (const table of outcome.kind === 'send' ? (['deliveries', 'subscriptions'] as const) : outcome.tables) tables.add(table);
+            if (outcome.kind === 'send') claims.push(outcome.claim);
+            else if (outcome.tables.length === 0 || limit === 1) break;
+          }
         } catch (error) {
           logger.error('Could not claim the next message; trying again next round', { error: describe(error) });
-          return null;
         }
+        return claims;
       });
       this.noteChanged([...tables]);
       return { next };
     } catch (error) {
       logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
-        deliveryId: pending.claim.deliveryId,
-        sent: pending.result.ok,
+        deliveryIds: batch.map((pending) => pending.claim.deliveryId),
         error: describe(error),
       });
       return null;
     }
+  }
+
+  /** Records sends made before the batch was cut short; what cannot be written is kept for the next round. */
+  private recordAll(batch: readonly PendingRecord[]): void {
+    for (const pending of batch) if (!this.record(pending)) this.pendingRecords.push(pending);
+  }
+
+  /** Gives claims that were not sent back, unsent and uncounted: they go out when sending can resume. */
+  private giveBack(claims: readonly Claim[], reason: string): void {
+    const now = this.deps.clock.now();
+    this.deps.store.write(() => {
+      for (const claim of claims) this.env.store.deliveries.markRetrying(claim.deliveryId, { nextAttemptAt: now, error: reason, refund: true }, now);
+    });
+    this.noteChanged(['deliveries']);
   }
 
   /** Sends with the engine's abort signal and a time limit; a channel that ignores the signal is cut off anyway. */
