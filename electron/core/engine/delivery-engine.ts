@@ -133,7 +133,7 @@ interface PendingRecord {
  * when pacing holds nothing back (no gap, no cap): one durable commit per batch instead of one per
  * message. Small, so "Pause all" or a channel going down leaves little to give back.
  */
-const CLAIM_BATCH = 8;
+const CLAIM_BATCH = 32;
 
 export class DeliveryEngine {
   private readonly env: EngineStore;
