@@ -123,7 +123,6 @@ export class DeliveryRepository {
   private readonly insertRow;
   private readonly selectById;
   private readonly selectBySubscription;
-  private readonly selectReceivedAhead;
   private readonly selectOpen;
   private readonly selectClaimed;
   private readonly insertClaim;
@@ -151,15 +150,6 @@ export class DeliveryRepository {
     );
     this.selectById = db.prepare<[number], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
     this.selectBySubscription = db.prepare<[number], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE subscription_id = ?`);
-    // Deliveries of messages that now sit after the subscription's progress: only a reorder that
-    // moved a received message forward (or one still in flight) makes these, so the result is small.
-    this.selectReceivedAhead = db.prepare<[number], { subscription_id: number; message_id: number }>(
-      `SELECT d.subscription_id, d.message_id
-       FROM subscriptions s
-       JOIN deliveries d ON d.subscription_id = s.id
-       JOIN messages m ON m.id = d.message_id
-       WHERE s.sequence_id = ? AND s.status IN ('active', 'paused') AND m.position > s.last_sent_position`,
-    );
     this.selectOpen = db.prepare<[number], DeliveryRow>(
       `SELECT ${COLUMNS} FROM deliveries WHERE subscription_id = ? AND status IN ${OPEN} ORDER BY id LIMIT 1`,
     );
@@ -256,23 +246,6 @@ export class DeliveryRepository {
   /** The ids of the messages this subscription has a delivery for (sent, tried, or skipped). */
   receivedMessageIds(subscriptionId: number): Set<number> {
     return new Set(this.selectBySubscription.all(subscriptionId).map((row) => row.message_id));
-  }
-
-  /**
-   * For the live subscriptions of a sequence: the messages each has a delivery for although they
-   * are positioned after its progress. Subscriptions without any are absent from the map.
-   */
-  receivedAheadOfProgress(sequenceId: number): Map<number, Set<number>> {
-    const bySubscription = new Map<number, Set<number>>();
-    for (const row of this.selectReceivedAhead.all(sequenceId)) {
-      let set = bySubscription.get(row.subscription_id);
-      if (set === undefined) {
-        set = new Set();
-        bySubscription.set(row.subscription_id, set);
-      }
-      set.add(row.message_id);
-    }
-    return bySubscription;
   }
 
   /** The subscription's delivery that is being sent or waits for a retry, if any (at most one). */
