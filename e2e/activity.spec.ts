@@ -3,21 +3,9 @@ import { ActivityPage, ChannelPicker, EngineStatusBar, SendingSettingsCard } fro
 import { SequenceEditorPage } from './pages/sequence-editor-page';
 import { SequencesPage } from './pages/sequences-page';
 
-interface Envelope<T> {
-  ok: boolean;
-  value: T;
-}
-
-async function value<T>(app: HeadlessApp, method: string, input: unknown): Promise<T> {
-  const answer = await app.api(method, input);
-  const body = answer.body as Envelope<T>;
-  expect(body.ok, `${method}: ${JSON.stringify(answer.body)}`).toBe(true);
-  return body.value;
-}
-
 /** A shop in Berlin that may send at any hour on any day, without gaps: the test must not depend on when it runs. */
 async function openAllHours(app: HeadlessApp): Promise<void> {
-  await value(app, 'settings.update', {
+  await app.value('settings.update', {
     timeZone: 'Europe/Berlin',
     defaultCountry: 'DE',
     sending: {
@@ -61,7 +49,7 @@ test('in test mode, a new subscriber’s first message shows in the activity log
 
   // Someone subscribes (through the API, as an import or another window would).
   const sequenceId = Number(/#\/sequences\/(\d+)/.exec(page.url())?.[1]);
-  await value(app, 'subscribers.add', { sequenceId, phone: '+49 151 23456789', name: 'Maria Schneider' });
+  await app.value('subscribers.add', { sequenceId, phone: '+49 151 23456789', name: 'Maria Schneider' });
 
   // The first message goes out right away (test mode): the editor's count follows, without a reload.
   await expect(editor.message('Welcome').getByTestId('message-sent-count')).toHaveText('Sent 1 time');
@@ -114,7 +102,7 @@ test('in test mode, a new subscriber’s first message shows in the activity log
   // A second subscriber appears in the open log by itself.
   await activity.search('');
   await activity.filterChannel('');
-  await value(app, 'subscribers.add', { sequenceId, phone: '+49 151 98765432', name: 'Jonas Weber' });
+  await app.value('subscribers.add', { sequenceId, phone: '+49 151 98765432', name: 'Jonas Weber' });
   await expect(activity.row('Jonas Weber')).toHaveAttribute('data-status', 'sent');
   await expect(activity.row('Jonas Weber').getByTestId('delivery-text')).toHaveText('Hi Jonas, thanks for visiting the shop!');
   // Newest first.
@@ -134,7 +122,7 @@ test('in test mode, a new subscriber’s first message shows in the activity log
 });
 
 test('sending hours, pacing and policies are checked next to their fields and persist; the SMS gateway password is write-only', async ({ app, page }) => {
-  await value(app, 'settings.update', { timeZone: 'Europe/Berlin' });
+  await app.value('settings.update', { timeZone: 'Europe/Berlin' });
   const card = new SendingSettingsCard(page);
   await app.open(page, '#/settings');
   await expect(card.root).toBeVisible();
@@ -177,7 +165,7 @@ test('sending hours, pacing and policies are checked next to their fields and pe
   await expect(card.root.getByTestId('daily-cap')).toHaveValue('200');
   await expect(card.root.getByTestId('catchup-hours')).toHaveValue('12');
   await expect(card.root.getByTestId('failure-policy')).toHaveValue('stop-subscription');
-  const stored = await value<{ sending: unknown }>(app, 'settings.get', {});
+  const stored = await app.value<{ sending: unknown }>('settings.get', {});
   expect(stored.sending).toEqual({
     window: { quietHours: { start: '21:00', end: '09:00' }, allowedWeekdays: [1, 2, 3, 4, 5], closedDates: ['2030-12-24', '2030-12-25'] },
     pacing: { minGapSeconds: 90, maxGapSeconds: 120, dailyCap: 200 },
@@ -198,7 +186,7 @@ test('sending hours, pacing and policies are checked next to their fields and pe
   await expect(sms.getByTestId('sms-password')).toHaveValue('');
   await expect(sms.getByTestId('sms-password')).toHaveAttribute('placeholder', '•••••• (unchanged)');
   await expect(sms.getByTestId('sms-status')).not.toHaveAttribute('data-state', 'not-configured');
-  const gateway = await value<Record<string, unknown>>(app, 'channels.getSmsGateway', {});
+  const gateway = await app.value<Record<string, unknown>>('channels.getSmsGateway', {});
   expect(gateway).toEqual({ baseUrl: 'http://127.0.0.1:9', username: 'shop', hasPassword: true });
 
   await sms.getByTestId('sms-remove').click();

@@ -15,6 +15,8 @@ export interface HeadlessApp {
   dataDir: string;
   /** Calls the HTTP API directly, as a script or another client would. */
   api(method: string, input: unknown): Promise<{ status: number; body: unknown }>;
+  /** Calls the API and returns its value, failing the test (with the answer) if the call failed. */
+  value<T>(method: string, input: unknown): Promise<T>;
   /** Opens the UI and waits until its first data load finished. */
   open(page: Page, route?: string): Promise<void>;
   /** Stops the server (as SIGTERM) and starts it again on the same data folder. */
@@ -72,6 +74,12 @@ export const test = base.extend<{ app: HeadlessApp }>({
           body: JSON.stringify(input),
         });
         return { status: response.status, body: await response.json() };
+      },
+      async value<T>(method: string, input: unknown): Promise<T> {
+        const answer = await app.api(method, input);
+        const body = answer.body as { ok: boolean; value: T };
+        expect(body.ok, `${method}: ${JSON.stringify(answer.body)}`).toBe(true);
+        return body.value;
       },
       async open(page, route = '#/sequences') {
         await page.goto(`${server.baseUrl}/#token=${token}`);

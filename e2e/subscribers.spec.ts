@@ -8,25 +8,13 @@ import { AddSubscriberDialog, SubscribersPage } from './pages/subscribers-page';
 // The browser runs in another zone than the shop: dates picked and shown must follow the shop's.
 test.use({ timezoneId: 'America/New_York' });
 
-interface Envelope<T> {
-  ok: boolean;
-  value: T;
-}
-
-async function value<T>(app: HeadlessApp, method: string, input: unknown): Promise<T> {
-  const answer = await app.api(method, input);
-  const body = answer.body as Envelope<T>;
-  expect(body.ok, `${method}: ${JSON.stringify(answer.body)}`).toBe(true);
-  return body.value;
-}
-
 /** A sequence with three messages, in a shop in Berlin whose numbers are German by default. */
 async function seedSequence(app: HeadlessApp, name: string): Promise<number> {
-  await value(app, 'settings.update', { timeZone: 'Europe/Berlin', defaultCountry: 'DE' });
-  const { id } = await value<{ id: number }>(app, 'sequences.create', { name, description: 'Follow-up for car enquiries' });
-  await value(app, 'messages.create', { sequenceId: id, name: 'Welcome', body: 'Hi {{name|there}}!', delayAmount: 1, delayUnit: 'days' });
-  await value(app, 'messages.create', { sequenceId: id, name: 'Brochure', body: 'Our brochure for the {{car}}.', delayAmount: 2, delayUnit: 'hours' });
-  await value(app, 'messages.create', { sequenceId: id, name: 'Offer', body: 'An offer for you.', delayAmount: 2, delayUnit: 'days', sendAt: '09:00' });
+  await app.value('settings.update', { timeZone: 'Europe/Berlin', defaultCountry: 'DE' });
+  const { id } = await app.value<{ id: number }>('sequences.create', { name, description: 'Follow-up for car enquiries' });
+  await app.value('messages.create', { sequenceId: id, name: 'Welcome', body: 'Hi {{name|there}}!', delayAmount: 1, delayUnit: 'days' });
+  await app.value('messages.create', { sequenceId: id, name: 'Brochure', body: 'Our brochure for the {{car}}.', delayAmount: 2, delayUnit: 'hours' });
+  await app.value('messages.create', { sequenceId: id, name: 'Offer', body: 'An offer for you.', delayAmount: 2, delayUnit: 'days', sendAt: '09:00' });
   return id;
 }
 
@@ -73,8 +61,8 @@ test('a subscriber added by hand shows up live, in the subscribers view and in t
   await expect(list.subscriberCount('Car enquiry')).toHaveAttribute('data-count', '1');
 
   // Two more through the API, so the view has something to search and sort.
-  await value(app, 'subscribers.add', { sequenceId, phone: '+49 151 11111111', name: 'Ben Schmidt' });
-  await value(app, 'subscribers.add', { sequenceId, phone: '+49 151 22222222', name: 'Clara Weber' });
+  await app.value('subscribers.add', { sequenceId, phone: '+49 151 11111111', name: 'Ben Schmidt' });
+  await app.value('subscribers.add', { sequenceId, phone: '+49 151 22222222', name: 'Clara Weber' });
   await expect(list.subscriberCount('Car enquiry')).toHaveAttribute('data-count', '3');
 
   await list.subscriberCount('Car enquiry').click();
@@ -134,7 +122,7 @@ test('a subscriber added by hand shows up live, in the subscribers view and in t
   await dialog.add({ phone: '+49 151 44444444', name: 'Dora Klein', startAt: '2030-01-15T09:00' });
   await expect(subscribers.rows()).toHaveCount(4);
   await expect(subscribers.row('Dora Klein')).toContainText('15 Jan 2030 09:00');
-  const dora = await value<{ rows: Array<{ subscribedAt: number }> }>(app, 'subscribers.list', { sequenceId, search: 'Dora' });
+  const dora = await app.value<{ rows: Array<{ subscribedAt: number }> }>('subscribers.list', { sequenceId, search: 'Dora' });
   expect(dora.rows[0]?.subscribedAt).toBe(Date.UTC(2030, 0, 15, 8, 0));
 
   // Export: everyone in the sequence, as a CSV file.

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SqliteDatabase } from './database';
 import { openStore, type Store } from './store';
 
 export interface TempDir {
@@ -32,4 +33,21 @@ export function openTempStore(): TempStore {
       temp.cleanup();
     },
   };
+}
+
+/** The column names of `table`, in order. */
+export function tableColumns(db: SqliteDatabase, table: string): string[] {
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`)
+    .all()
+    .map((row) => row.name);
+}
+
+/** SQLite's query plan for `sql`, one step a line, for asserting which index a query uses. */
+export function queryPlan(db: SqliteDatabase, sql: string, ...params: unknown[]): string {
+  return db
+    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(...params)
+    .map((row) => row.detail)
+    .join('\n');
 }

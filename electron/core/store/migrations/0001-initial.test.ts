@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from '../database';
-import { makeTempDir, type TempDir } from '../test-store';
+import { makeTempDir, tableColumns, queryPlan, type TempDir } from '../test-store';
 import { migration0001 } from './0001-initial';
 import { migrate } from './runner';
 
@@ -23,18 +23,9 @@ describe('migration 0001: sequences, messages, media, settings', () => {
     temp.cleanup();
   });
 
-  const columns = (table: string): string[] =>
-    db
-      .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`)
-      .all()
-      .map((row) => row.name);
+  const columns = (table: string): string[] => tableColumns(db, table);
 
-  const plan = (sql: string, ...params: unknown[]): string =>
-    db
-      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-      .all(...params)
-      .map((row) => row.detail)
-      .join('\n');
+  const plan = (sql: string, ...params: unknown[]): string => queryPlan(db, sql, ...params);
 
   const insertSequence = (name: string, key = name.toLowerCase()): number =>
     Number(

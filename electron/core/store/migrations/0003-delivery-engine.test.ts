@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from '../database';
-import { makeTempDir, type TempDir } from '../test-store';
+import { makeTempDir, queryPlan, type TempDir } from '../test-store';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-people';
 import { migration0003 } from './0003-delivery-engine';
@@ -15,12 +15,7 @@ describe('migration 0003: the delivery engine', () => {
   let subscription: number;
 
   const run = (sql: string, ...params: unknown[]): number => Number(db.prepare(sql).run(...params).lastInsertRowid);
-  const plan = (sql: string, ...params: unknown[]): string =>
-    db
-      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-      .all(...params)
-      .map((row) => row.detail)
-      .join('\n');
+  const plan = (sql: string, ...params: unknown[]): string => queryPlan(db, sql, ...params);
 
   function insertDelivery(fields: Record<string, unknown>): number {
     const row = { subscription_id: subscription, message_id: message, channel: 'sms', status: 'claimed', delivery_key: null, next_attempt_at: null, sent_at: null, ...fields };

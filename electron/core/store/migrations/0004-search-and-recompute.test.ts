@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from '../database';
-import { makeTempDir, type TempDir } from '../test-store';
+import { makeTempDir, queryPlan, type TempDir } from '../test-store';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-people';
 import { migration0003 } from './0003-delivery-engine';
@@ -50,12 +50,7 @@ describe('migration 0004: search indexes, wider contact index, recompute queue',
       .prepare<[string], { rowid: number }>('SELECT rowid FROM contacts_phone_search WHERE contacts_phone_search MATCH ? ORDER BY rowid')
       .all(`"${digits}"`)
       .map((row) => row.rowid);
-  const plan = (sql: string, ...params: unknown[]): string =>
-    db
-      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-      .all(...params)
-      .map((row) => row.detail)
-      .join('\n');
+  const plan = (sql: string, ...params: unknown[]): string => queryPlan(db, sql, ...params);
   const integrity = (): string[] => db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all().map((row) => row.integrity_check);
 
   it('indexes the contacts that were there before (later changes: ContactRepository)', () => {
