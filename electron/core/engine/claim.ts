@@ -128,7 +128,8 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
   const deliveryKey = newDeliveryKey();
   const text = renderTemplate(expected.body, templateValues(contact));
   const deliveryId = store.deliveries.claim({ subscriptionId, messageId: expected.id, channel, dueAt, deliveryKey, renderedText: text }, now);
-  store.subscriptions.setNext(subscriptionId, { nextMessageId: expected.id, nextDueAt: null }, now);
+  // The stored next message is `expected` (checked above): only the due time is cleared.
+  store.subscriptions.setNextDue(subscriptionId, null, now);
   return {
     kind: 'send',
     claim: {

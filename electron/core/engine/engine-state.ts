@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import type { ChannelId } from '../channels/channel';
+import { ParseMemo } from '../store/parse-memo';
 import type { SettingsRepository } from '../store/settings-repository';
 import type { Downtime } from './catch-up';
 
@@ -54,6 +55,7 @@ export const NO_PACING_STATE: ChannelPacingState = { lastSentAt: null, gapMs: 0 
 export class EngineState {
   /** The engine is the only writer of its downtimes: read once, then kept here. */
   private downtimeCache: Downtime[] | null = null;
+  private readonly pacingParse = new ParseMemo<Record<string, ChannelPacingState>>();
 
   constructor(private readonly settings: SettingsRepository) {}
 
@@ -101,7 +103,9 @@ export class EngineState {
   }
 
   private allPacing(): Record<string, ChannelPacingState> {
-    const parsed = PacingStateSchema.safeParse(this.settings.get(PACING_KEY));
-    return parsed.success ? parsed.data : {};
+    return this.pacingParse.get(this.settings.get(PACING_KEY), (stored) => {
+      const parsed = PacingStateSchema.safeParse(stored);
+      return parsed.success ? parsed.data : {};
+    });
   }
 }

@@ -13,6 +13,7 @@ import type { SendingSettings, Settings } from '../../../shared/domain';
 import { AppError, validation } from '../errors';
 import { nextAllowedInstant, validateSendingWindow } from '../schedule/sending-window';
 import type { ScheduleContext } from '../schedule/timing-rules';
+import { ParseMemo } from '../store/parse-memo';
 import { isKnownCountry } from './phone';
 import type { ServiceDeps } from './service-deps';
 
@@ -38,6 +39,10 @@ export const DEFAULT_SENDING: SendingSettings = {
 };
 
 export class SettingsService {
+  // The engine reads these on every message: each stored value is validated once, not every time.
+  private readonly timeZoneParse = new ParseMemo<string>();
+  private readonly sendingParse = new ParseMemo<SendingSettings>();
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly machine: MachineDefaults,
@@ -90,7 +95,10 @@ export class SettingsService {
   }
 
   private timeZone(): string {
-    const stored = this.deps.store.settings.get('timeZone');
+    return this.timeZoneParse.get(this.deps.store.settings.get('timeZone'), (stored) => this.parseTimeZone(stored));
+  }
+
+  private parseTimeZone(stored: unknown): string {
     if (stored === undefined) return this.machine.timeZone;
     const parsed = SettingsSchema.shape.timeZone.safeParse(stored);
     if (parsed.success) return parsed.data;
@@ -111,7 +119,10 @@ export class SettingsService {
   }
 
   private sending(): SendingSettings {
-    const stored = this.deps.store.settings.get('sending');
+    return this.sendingParse.get(this.deps.store.settings.get('sending'), (stored) => this.parseSending(stored));
+  }
+
+  private parseSending(stored: unknown): SendingSettings {
     if (stored === undefined) return DEFAULT_SENDING;
     const parsed = SettingsSchema.shape.sending.safeParse(stored);
     if (parsed.success) return parsed.data;

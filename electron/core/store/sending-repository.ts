@@ -4,7 +4,7 @@
  *
  * Due work is found per sequence through `subscriptions_active_sequence_due` (migration 0003):
  * O(log n) per sequence, and due rows of paused sequences or sequences without a channel are
- * never walked over. The global `subscriptions_due` index answers "how many are due now".
+ * never walked over. "How many are due now" adds up the same index's ranges, one per sequence.
  */
 import type { SqliteDatabase } from './database';
 import { toBoolean, toChannelId, type ChannelId } from './row-values';
@@ -22,7 +22,6 @@ export class SendingRepository {
   private readonly selectEarliestDue;
   private readonly countDueOfSequence;
   private readonly countAllDue;
-  private readonly selectEarliestAny;
   private readonly advanceProgress;
   private readonly countSubscriptionSend;
   private readonly countMessageSend;
@@ -42,11 +41,11 @@ export class SendingRepository {
     this.countDueOfSequence = db.prepare<[number, number], { n: number }>(
       `SELECT COUNT(*) AS n FROM subscriptions WHERE sequence_id = ? AND status = 'active' AND next_due_at <= ?`,
     );
+    // One range of subscriptions_active_sequence_due per sequence (no global due-time index).
     this.countAllDue = db.prepare<[number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'active' AND next_due_at <= ?`,
-    );
-    this.selectEarliestAny = db.prepare<[], { at: number | null }>(
-      `SELECT MIN(next_due_at) AS at FROM subscriptions WHERE status = 'active'`,
+      `SELECT COALESCE(SUM((SELECT COUNT(*) FROM subscriptions s
+                            WHERE s.sequence_id = q.id AND s.status = 'active' AND s.next_due_at <= ?)), 0) AS n
+       FROM sequences q`,
     );
     this.advanceProgress = db.prepare<[{ id: number; messageId: number; position: number; sentAt: number; now: number }]>(
       `UPDATE subscriptions
@@ -85,11 +84,6 @@ export class SendingRepository {
   /** Active subscriptions of every sequence due at or before `now`. */
   allDueCount(now: number): number {
     return this.countAllDue.get(now)?.n ?? 0;
-  }
-
-  /** The earliest due time of any active subscription, or null. */
-  earliestDueAnywhere(): number | null {
-    return this.selectEarliestAny.get()?.at ?? null;
   }
 
   /** A send of the message at `position` moved the subscription's progress forward; counts the send. */

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-people';
 import { migration0003 } from './0003-delivery-engine';
 import { migration0004 } from './0004-search-and-recompute';
 import { migration0005 } from './0005-retry-window';
+import { migration0006 } from './0006-lean-engine-indexes';
 
 /** Every migration, oldest first. Append only: never edit or reorder a shipped entry. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
