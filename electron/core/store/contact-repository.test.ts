@@ -154,4 +154,56 @@ describe('ContactRepository', () => {
       expect(list({ offset: 100 })).toEqual({ rows: [], total: 7 });
     });
   });
+
+  describe('withBatchedIndexing (bulk writes, as the CSV import does them)', () => {
+    const integrity = () => t.store.db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all();
+    const contact = (phone: string, name: string) => ({ phone, name, attributes: {}, source: 'import' as const, consentNote: '' });
+
+    it('makes contacts created in the batch searchable once it ends, with the names and phones they ended with', () => {
+      const { contacts } = t.store;
+      const existing = contacts.insert(contact('+4915100000001', 'Anna Alt'), 1);
+      t.store.write(() =>
+        contacts.withBatchedIndexing(() => {
+          contacts.upsertByPhone(contact('+4915100000002', 'Berta Neu'), 2);
+          const renamed = contacts.insert(contact('+4915100000003', 'Carl Vorher'), 2);
+          contacts.update(renamed, { phone: '+4915100000033', name: 'Carl Nachher', attributes: {} }, 3);
+          const gone = contacts.insert(contact('+4915100000004', 'Dora Weg'), 2);
+          contacts.delete(gone);
+          // An existing contact is re-indexed at once, as outside a batch.
+          contacts.update(existing, { phone: '+4915100000001', name: 'Anna Umbenannt', attributes: {} }, 3);
+          expect(list({ search: 'umbenannt' }).total).toBe(1);
+        }),
+      );
+
+      expect(list({ search: 'berta' }).rows.map((c) => c.name)).toEqual(['Berta Neu']);
+      expect(list({ search: 'nachher' }).rows.map((c) => c.name)).toEqual(['Carl Nachher']);
+      expect(list({ search: 'vorher' }).total).toBe(0);
+      expect(list({ search: '0000033' }).rows.map((c) => c.name)).toEqual(['Carl Nachher']);
+      expect(list({ search: '0000003' }).rows.map((c) => c.name)).toEqual(['Carl Nachher']);
+      expect(list({ search: 'dora' }).total).toBe(0);
+      expect(list({ search: 'anna alt' }).total).toBe(0);
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+    });
+
+    it('leaves contacts and search untouched when the batch throws, and runs only inside a transaction', () => {
+      const { contacts } = t.store;
+      contacts.insert(contact('+4915100000001', 'Anna'), 1);
+      expect(() =>
+        t.store.write(() =>
+          contacts.withBatchedIndexing(() => {
+            contacts.insert(contact('+4915100000002', 'Berta'), 2);
+            throw new Error('cancelled');
+          }),
+        ),
+      ).toThrow('cancelled');
+      expect(list({}).rows.map((c) => c.name)).toEqual(['Anna']);
+      expect(list({ search: 'berta' }).total).toBe(0);
+
+      // After a failed batch the repository indexes row by row again.
+      contacts.insert(contact('+4915100000003', 'Carla'), 3);
+      expect(list({ search: 'carla' }).total).toBe(1);
+      expect(() => contacts.withBatchedIndexing(() => undefined)).toThrow('inside a transaction');
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+    });
+  });
 });

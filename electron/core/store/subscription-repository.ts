@@ -169,6 +169,7 @@ export class SubscriptionRepository {
   private readonly selectReceivedAhead;
   private readonly selectLive;
   private readonly insertRow;
+  private readonly insertRows;
   private readonly updateState;
   private readonly updateNext;
   private readonly deleteRow;
@@ -222,6 +223,14 @@ export class SubscriptionRepository {
       `INSERT INTO subscriptions (contact_id, sequence_id, status, source, subscribed_at, next_message_id, next_due_at,
                                   created_at, updated_at)
        VALUES (@contactId, @sequenceId, 'active', @source, @subscribedAt, @nextMessageId, @nextDueAt, @now, @now)
+       ON CONFLICT (contact_id, sequence_id) WHERE status IN ${LIVE} DO NOTHING`,
+    );
+    // `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT … SELECT as the upsert clause.
+    this.insertRows = db.prepare<[Omit<NewSubscription, 'contactId'> & { contactIds: string; now: number }]>(
+      `INSERT INTO subscriptions (contact_id, sequence_id, status, source, subscribed_at, next_message_id, next_due_at,
+                                  created_at, updated_at)
+       SELECT ids.value, @sequenceId, 'active', @source, @subscribedAt, @nextMessageId, @nextDueAt, @now, @now
+       FROM json_each(@contactIds) ids WHERE true
        ON CONFLICT (contact_id, sequence_id) WHERE status IN ${LIVE} DO NOTHING`,
     );
     this.updateState = db.prepare<[NextMessage & { id: number; status: SubscriptionStatus; now: number }]>(
@@ -324,6 +333,16 @@ export class SubscriptionRepository {
   insertActive(subscription: NewSubscription, now: number): number | undefined {
     const result = this.insertRow.run({ ...subscription, now });
     return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
+  }
+
+  /**
+   * `insertActive` for many contacts at once, all with the same start (an import): one statement
+   * instead of one per contact. Contacts already live in the sequence are left alone. Returns how
+   * many were subscribed.
+   */
+  insertActiveMany(contactIds: readonly number[], subscription: Omit<NewSubscription, 'contactId'>, now: number): number {
+    if (contactIds.length === 0) return 0;
+    return this.insertRows.run({ ...subscription, contactIds: JSON.stringify(contactIds), now }).changes;
   }
 
   setState(id: number, status: SubscriptionStatus, next: NextMessage, now: number): void {
