@@ -9,7 +9,8 @@
  * - Otherwise the next message is the first enabled one after the progress that it has not
  *   received, due `dueAtAfter(last actual send, or subscribed_at)`, never before now; none left
  *   completes an active subscription.
- * - Paused subscriptions keep their status; only what they will get next is updated. Ended ones
+ * - Paused subscriptions keep their status; only what they will get next is updated, without a
+ *   due time (only active subscriptions have one; resuming works it out). Ended ones
  *   (completed, unsubscribed, stopped, failed) are left alone.
  */
 import type { NextMessage } from '../store/subscription-repository';
@@ -35,6 +36,6 @@ export function advanceSubscription(env: EngineStore, subscriptionId: number, no
     else store.subscriptions.setNext(subscriptionId, NONE, now);
     return;
   }
-  const nextDueAt = dueFrom(baseOf(state), next, dueContext(env.context(), now));
+  const nextDueAt = state.status === 'active' ? dueFrom(baseOf(state), next, dueContext(env.context(), now)) : null;
   store.subscriptions.setNext(subscriptionId, { nextMessageId: next.id, nextDueAt }, now);
 }

@@ -509,6 +509,27 @@ describe('DeliveryEngine: what waits', () => {
     expect(w.sms.sent.map((s) => s.at)).toEqual([MONDAY_10 + HOUR]);
     expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
   });
+
+  it('gives a subscriber paused while their message was in flight the next message without a due time, until resumed', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }, { delayAmount: 1, delayUnit: 'hours' }]);
+    const anna = w.subscribe(seq.id, '+4915100000001');
+    w.sms.answer(() => {
+      w.subscribers.pause(anna);
+      return { ok: true, providerMessageId: 'smsgate-1' };
+    });
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.subscription(anna)).toMatchObject({ status: 'paused', sent_count: 1, next_message_id: seq.messages[1], next_due_at: null });
+
+    await w.runFor(2 * HOUR);
+    expect(w.sms.sent).toHaveLength(1);
+    w.subscribers.resume(anna);
+    // An hour after the first send has passed: due now.
+    expect(w.subscription(anna)).toMatchObject({ status: 'active', next_message_id: seq.messages[1], next_due_at: MONDAY_10 + 2 * HOUR });
+    await w.engine.waitForIdle();
+    expect(w.sms.sent.map((s) => s.at)).toEqual([MONDAY_10, MONDAY_10 + 2 * HOUR]);
+  });
 });
 
 describe('DeliveryEngine: edits while running', () => {

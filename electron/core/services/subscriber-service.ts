@@ -94,12 +94,15 @@ export class SubscriberService {
     return { subscriber, contact, sequenceName: sequence.name, timeline };
   }
 
-  /** active → paused. The next due time stays for display; the engine only sends active ones. */
+  /**
+   * active → paused. The next message stays (the subscriber view shows what they will get); the
+   * due time goes: only active subscriptions have one (migration 0006), and resume works it out again.
+   */
   pause(id: number): Subscriber {
     return this.transition(id, (state, who) => {
       if (state.status === 'paused') throw conflict(`${who} is already paused.`);
       if (state.status !== 'active') throw conflict(`${who} ${ENDED[state.status]}, so there is nothing to pause.`);
-      return { status: 'paused', next: { nextMessageId: state.nextMessageId, nextDueAt: state.nextDueAt } };
+      return { status: 'paused', next: { nextMessageId: state.nextMessageId, nextDueAt: null } };
     });
   }
 

@@ -209,7 +209,8 @@ describe('recomputeForSequence', () => {
     expect(recompute()).toBe(2);
     const lastSent = now - HOUR;
     expect(next(active)).toEqual({ id: appended, due: lastSent + 24 * HOUR });
-    expect(next(paused)).toEqual({ id: appended, due: lastSent + 24 * HOUR });
+    // Paused: the message they will get when resumed, with no due time until then.
+    expect(next(paused)).toEqual({ id: appended, due: null });
     expect(next(completed)).toEqual({ id: null, due: null });
     expect(t.store.subscriptions.findState(completed)?.status).toBe('completed');
   });
@@ -315,7 +316,7 @@ describe('recompute of a large sequence', () => {
         const id = store.subscriptions.insertActive({ contactId, sequenceId: seq, source: 'import', subscribedAt, ...next }, T0);
         if (id === undefined) throw new Error('not subscribed');
         // Every third is paused; every fifth has had the first message.
-        if (i % 3 === 0) store.subscriptions.setState(id, 'paused', next, T0);
+        if (i % 3 === 0) store.subscriptions.setState(id, 'paused', { ...next, nextDueAt: null }, T0);
         if (i % 5 === 0) {
           store.deliveries.insert({ subscriptionId: id, messageId: first, channel: 'test', status: 'sent', dueAt: T0, sentAt: T0 }, T0);
           store.db

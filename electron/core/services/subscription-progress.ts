@@ -12,8 +12,10 @@
  * - reordering never resends: what they received is excluded, whatever its new position;
  * - completed/ended subscriptions are not touched, so an appended message does not revive them.
  *
- * The next message falls due `dueAtAfter(base)`, where the base is when the last message was sent,
- * or `subscribed_at` before the first. If that instant has passed (an edit shortened a delay, a
+ * The next message of an ACTIVE subscription falls due `dueAtAfter(base)`, where the base is when
+ * the last message was sent, or `subscribed_at` before the first. A paused one keeps its next
+ * message but has no due time (resume works it out), so every due time in the table is one the
+ * engine may act on (migration 0006). If that instant has passed (an edit shortened a delay, a
  * subscriber resumed late, someone was added with a start in the past) it is due now: the engine
  * paces what is due, so an edit never causes a burst.
  *
@@ -85,7 +87,8 @@ export function baseOf(state: Pick<SubscriptionState, 'lastSentAt' | 'subscribed
  * A subscription's next message after an edit. Unchanged when the rules give the same message
  * and due time. When the new due time has passed and the subscription was already overdue for
  * that same message, its old due time is kept: it stays due, and keeps its place in the
- * oldest-first queue instead of being pushed behind everything due "now".
+ * oldest-first queue instead of being pushed behind everything due "now". A paused subscription
+ * gets its next message without a due time (`nextWhilePaused`).
  */
 export function recomputedNext(
   state: SubscriptionState,
@@ -93,7 +96,13 @@ export function recomputedNext(
   received: ReadonlySet<number>,
   ctx: DueContext,
 ): NextMessage {
+  if (state.status === 'paused') return nextWhilePaused(messages, { lastSentPosition: state.lastSentPosition, received });
   return nextAfterEdit(state, baseOf(state), messages, received, ctx, dueAtAfter);
+}
+
+/** A paused subscription's next message: what it will get once resumed, with no due time until then. */
+export function nextWhilePaused(messages: readonly ProgressMessage[], progress: Progress): NextMessage {
+  return { nextMessageId: nextMessageOf(messages, progress)?.id ?? null, nextDueAt: null };
 }
 
 /** `recomputedNext` on the fields it reads, with the due-time rule passed in (the recompute memoises it). */
@@ -258,8 +267,11 @@ function recomputeBatch(
   for (const row of rows) {
     const lastSentPosition = row.lastSentMessageId === null ? row.storedPosition : (positionOf.get(row.lastSentMessageId) ?? row.storedPosition);
     const base = row.lastSentAt ?? row.subscribedAt;
-    const state = { lastSentPosition, nextMessageId: row.nextMessageId, nextDueAt: row.nextDueAt };
-    const next = nextAfterEdit(state, base, messages, receivedAhead.get(row.id) ?? NOTHING, ctx, due);
+    const received = receivedAhead.get(row.id) ?? NOTHING;
+    const next =
+      phase === 'paused'
+        ? nextWhilePaused(messages, { lastSentPosition, received })
+        : nextAfterEdit({ lastSentPosition, nextMessageId: row.nextMessageId, nextDueAt: row.nextDueAt }, base, messages, received, ctx, due);
     if (next.nextMessageId !== row.nextMessageId) subscriptions.setNext(row.id, next, ctx.now);
     else if (next.nextDueAt !== row.nextDueAt) subscriptions.setNextDue(row.id, next.nextDueAt, ctx.now);
     else continue;

@@ -2,9 +2,12 @@
  * What the delivery engine reads and writes besides deliveries: which sequences may send, the
  * earliest due subscription of a sequence, and the counters and progress a send moves.
  *
- * Due work is found per sequence through `subscriptions_active_sequence_due` (migration 0003):
- * O(log n) per sequence, and due rows of paused sequences or sequences without a channel are
- * never walked over. "How many are due now" adds up the same index's ranges, one per sequence.
+ * Due work is found per sequence through `subscriptions_sequence_next_due` (sequence_id,
+ * next_due_at IS NULL, next_due_at): O(log n) per sequence, and due rows of paused sequences or
+ * sequences without a channel are never walked over. Only active subscriptions have a due time
+ * (migration 0006), so the counts read the index alone; the lookup of THE next one still checks
+ * the status, which costs one row read. `(next_due_at IS NULL) = 0` is written out so that
+ * SQLite matches the index's expression column.
  */
 import type { SqliteDatabase } from './database';
 import { toBoolean, toChannelId, type ChannelId } from './row-values';
@@ -35,16 +38,16 @@ export class SendingRepository {
     );
     this.selectEarliestDue = db.prepare<[number], { id: number; next_due_at: number }>(
       `SELECT id, next_due_at FROM subscriptions
-       WHERE sequence_id = ? AND status = 'active' AND next_due_at IS NOT NULL
+       WHERE sequence_id = ? AND (next_due_at IS NULL) = 0 AND status = 'active'
        ORDER BY next_due_at, id LIMIT 1`,
     );
     this.countDueOfSequence = db.prepare<[number, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE sequence_id = ? AND status = 'active' AND next_due_at <= ?`,
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE sequence_id = ? AND (next_due_at IS NULL) = 0 AND next_due_at <= ?`,
     );
-    // One range of subscriptions_active_sequence_due per sequence (no global due-time index).
+    // One range of the index per sequence (there is no global due-time index).
     this.countAllDue = db.prepare<[number], { n: number }>(
       `SELECT COALESCE(SUM((SELECT COUNT(*) FROM subscriptions s
-                            WHERE s.sequence_id = q.id AND s.status = 'active' AND s.next_due_at <= ?)), 0) AS n
+                            WHERE s.sequence_id = q.id AND (s.next_due_at IS NULL) = 0 AND s.next_due_at <= ?)), 0) AS n
        FROM sequences q`,
     );
     this.advanceProgress = db.prepare<[{ id: number; messageId: number; position: number; sentAt: number; now: number }]>(

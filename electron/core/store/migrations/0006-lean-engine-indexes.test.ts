@@ -49,20 +49,25 @@ describe('migration 0006: leaner indexes for the engine', () => {
   const deliveryIndexNames = (): string[] =>
     db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'deliveries' ORDER BY name").pluck().all();
 
-  it('drops the global subscriptions_due index and keeps every subscription', () => {
+  it('keeps due times for active subscriptions only, in one index, and every subscription with its next message', () => {
     const welcome = sequence('Welcome');
     subscribe(welcome, '+4915100000001', 'active', 50);
     subscribe(welcome, '+4915100000002', 'paused', 10);
-    expect(indexNames()).toContain('subscriptions_due');
+    subscribe(welcome, '+4915100000003', 'completed', 20);
+    subscribe(welcome, '+4915100000004', 'active', null);
+    expect(indexNames()).toEqual(expect.arrayContaining(['subscriptions_due', 'subscriptions_active_sequence_due']));
 
     migrate(db, UP_TO_THIS);
 
     expect(db.pragma('user_version', { simple: true })).toBe(6);
     expect(indexNames()).not.toContain('subscriptions_due');
-    expect(indexNames()).toContain('subscriptions_active_sequence_due');
+    expect(indexNames()).not.toContain('subscriptions_active_sequence_due');
+    expect(indexNames()).toContain('subscriptions_sequence_next_due');
     expect(db.prepare('SELECT status, next_due_at FROM subscriptions ORDER BY id').all()).toEqual([
       { status: 'active', next_due_at: 50 },
-      { status: 'paused', next_due_at: 10 },
+      { status: 'paused', next_due_at: null },
+      { status: 'completed', next_due_at: null },
+      { status: 'active', next_due_at: null },
     ]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -111,7 +116,7 @@ describe('migration 0006: leaner indexes for the engine', () => {
       subscribe(welcome, '+4915100000001', 'active', 100);
       subscribe(welcome, '+4915100000002', 'active', 200);
       subscribe(welcome, '+4915100000003', 'active', 300);
-      subscribe(welcome, '+4915100000004', 'paused', 100);
+      subscribe(welcome, '+4915100000004', 'paused', null);
       subscribe(offers, '+4915100000005', 'active', 150);
       subscribe(offers, '+4915100000006', 'completed', null);
       subscribe(offers, '+4915100000007', 'active', null);
@@ -121,27 +126,35 @@ describe('migration 0006: leaner indexes for the engine', () => {
       expect(sending.allDueCount(99)).toBe(0);
       expect(sending.dueCount(welcome, 1_000)).toBe(3);
       expect(sending.earliestDue(offers)).toEqual({ subscriptionId: 5, at: 150 });
+      expect(sending.earliestDue(welcome)).toEqual({ subscriptionId: 1, at: 100 });
     });
 
-    it("answers the engine's due queries from the per-sequence index of active rows, without a sort", () => {
+    it('never hands the engine a subscription that is not active, even one that kept a due time', () => {
+      const welcome = sequence('Welcome');
+      subscribe(welcome, '+4915100000001', 'paused', 10);
+      subscribe(welcome, '+4915100000002', 'active', 20);
+      expect(new SendingRepository(db).earliestDue(welcome)).toEqual({ subscriptionId: 2, at: 20 });
+    });
+
+    it("answers the engine's due queries from the index the subscribers view sorts by, without a sort", () => {
       const earliest = queryPlan(
         db,
         `SELECT id, next_due_at FROM subscriptions
-         WHERE sequence_id = ? AND status = 'active' AND next_due_at IS NOT NULL
+         WHERE sequence_id = ? AND (next_due_at IS NULL) = 0 AND status = 'active'
          ORDER BY next_due_at, id LIMIT 1`,
         1,
       );
-      expect(earliest).toContain('SEARCH subscriptions USING COVERING INDEX subscriptions_active_sequence_due (sequence_id=? AND next_due_at>?)');
+      expect(earliest).toContain('SEARCH subscriptions USING INDEX subscriptions_sequence_next_due (sequence_id=? AND <expr>=?)');
       expect(earliest).not.toContain('TEMP B-TREE');
 
       const allDue = queryPlan(
         db,
         `SELECT COALESCE(SUM((SELECT COUNT(*) FROM subscriptions s
-                              WHERE s.sequence_id = q.id AND s.status = 'active' AND s.next_due_at <= ?)), 0) AS n
+                              WHERE s.sequence_id = q.id AND (s.next_due_at IS NULL) = 0 AND s.next_due_at <= ?)), 0) AS n
          FROM sequences q`,
         1,
       );
-      expect(allDue).toContain('SEARCH s USING COVERING INDEX subscriptions_active_sequence_due (sequence_id=? AND next_due_at<?)');
+      expect(allDue).toContain('SEARCH s USING COVERING INDEX subscriptions_sequence_next_due (sequence_id=? AND <expr>=? AND next_due_at<?)');
     });
 
     it("answers the engine's retry and daily-cap queries from the narrowed indexes, and start-up recovery from the status index", () => {

@@ -76,7 +76,8 @@ export function SubscriberTable({ total, pages, timeZone, nowMs, selectedId, sor
               <>
                 <div className="cell-line">{messageLabel(subscriber.nextMessage)}</div>
                 <div className={`row-sub${onHold ? ' row-sub-hold' : ''}`}>
-                  {onHold ? `${noNextReason(subscriber.status)}${nextDue ? ` · planned ${nextDue}` : ''}` : (nextDue ?? '')}
+                  {/* Only active subscriptions have a due time; a paused one gets it back when resumed. */}
+                  {onHold ? noNextReason(subscriber.status) : (nextDue ?? '')}
                 </div>
               </>
             ) : (
