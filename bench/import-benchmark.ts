@@ -4,7 +4,13 @@
  * (dist-electron/csv-worker.js) with its own connection, one write transaction at
  * synchronous=FULL. Measured: the time until `run` resolves, and how long the main thread's event
  * loop was ever blocked meanwhile (perf_hooks.monitorEventLoopDelay, 10 ms resolution).
+ *
+ * The import runs RUNS times, each into a fresh database, because one run on this kind of shared
+ * 2-core VM moves by ±30 % with the disk and the neighbours: the figure is the median run (all runs
+ * are listed in the note) and the main-thread block is the worst of all runs. The last database
+ * stays open for the benchmarks that need 100,000 subscriptions.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ContactsImportInputSchema } from '../shared/contract';
@@ -19,9 +25,62 @@ import type { BenchResult } from './report';
 export interface ImportBenchOutcome {
   results: BenchResult[];
   sequenceId: number;
+  /** The last run's database, open: 100,000 contacts, each subscribed to `sequenceId`. */
+  store: Store;
+  dbPath: string;
 }
 
-export async function benchImport(store: Store, dbPath: string, count: number): Promise<ImportBenchOutcome> {
+const RUNS = 3;
+
+interface ImportRun {
+  elapsedMs: number;
+  maxBlockMs: number;
+  blockP99Ms: number;
+  detail: string;
+  sequenceId: number;
+}
+
+export async function benchImport(dir: string, count: number): Promise<ImportBenchOutcome> {
+  const runs: ImportRun[] = [];
+  for (let i = 1; ; i++) {
+    const runDir = path.join(dir, `import-${i}`);
+    const { store, dbPath } = openBenchStore(runDir);
+    try {
+      runs.push(await importOnce(store, dbPath, count));
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    if (i === RUNS) return { results: summarise(runs, count), sequenceId: runs.at(-1)?.sequenceId ?? 0, store, dbPath };
+    store.close();
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+function summarise(runs: readonly ImportRun[], count: number): BenchResult[] {
+  const sorted = [...runs].sort((a, b) => a.elapsedMs - b.elapsedMs);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  if (median === undefined) throw new Error('No import run to report.');
+  const worst = runs.reduce((a, b) => (b.maxBlockMs > a.maxBlockMs ? b : a));
+  return [
+    {
+      name: `CSV import, ${count.toLocaleString('en-US')} contacts (median of ${runs.length})`,
+      value: median.elapsedMs,
+      unit: 'ms',
+      budget: 5000,
+      note: `runs ${runs.map((r) => `${Math.round(r.elapsedMs)} ms`).join(', ')}; median run: ${median.detail}`,
+    },
+    {
+      name: 'Main thread blocked during import (max of all runs)',
+      value: worst.maxBlockMs,
+      unit: 'ms',
+      budget: 50,
+      note: `event-loop delay p99 ${worst.blockP99Ms.toFixed(1)} ms in that run (10 ms timer resolution)`,
+    },
+  ];
+}
+
+async function importOnce(store: Store, dbPath: string, count: number): Promise<ImportRun> {
   const now = systemClock.now();
   const sequenceId = store.write(() => {
     const id = store.sequences.insert({ name: 'Welcome series', description: '', active: true, channel: null }, now);
@@ -88,29 +147,18 @@ export async function benchImport(store: Store, dbPath: string, count: number): 
     .join(', ');
   const startup = (phaseStarts.get('parsing') ?? started) - started;
   return {
+    elapsedMs,
+    maxBlockMs: loop.max / 1e6,
+    blockP99Ms: loop.percentile(99) / 1e6,
     sequenceId,
-    results: [
-      {
-        name: `CSV import, ${count.toLocaleString('en-US')} contacts`,
-        value: elapsedMs,
-        unit: 'ms',
-        budget: 5000,
-        note:
-          `${mb} MB file, ${Math.round(count / (elapsedMs / 1000)).toLocaleString('en-US')} contacts/s incl. subscribing; ` +
-          `worker start ${Math.round(startup)} ms, ${phaseTimes}; ${progressEvents} progress events`,
-      },
-      {
-        name: 'Main thread blocked during import (max)',
-        value: loop.max / 1e6,
-        unit: 'ms',
-        budget: 50,
-        note: `event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms (10 ms timer resolution)`,
-      },
-    ],
+    detail:
+      `${mb} MB file, ${Math.round(count / (elapsedMs / 1000)).toLocaleString('en-US')} contacts/s incl. subscribing; ` +
+      `worker start ${Math.round(startup)} ms, ${phaseTimes}; ${progressEvents} progress events`,
   };
 }
 
-export function openBenchStore(dir: string): { store: Store; dbPath: string } {
+function openBenchStore(dir: string): { store: Store; dbPath: string } {
+  fs.mkdirSync(dir, { recursive: true });
   const dbPath = path.join(dir, 'bench.db');
   return { store: openStore(dbPath), dbPath };
 }

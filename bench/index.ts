@@ -11,7 +11,7 @@ import { benchDueLookup } from './due-lookup-benchmark';
 import { benchEngine } from './engine-benchmark';
 import { benchSubscribersExport } from './export-benchmark';
 import { benchIdle } from './idle-benchmark';
-import { benchImport, openBenchStore } from './import-benchmark';
+import { benchImport } from './import-benchmark';
 import { benchRecompute } from './recompute-benchmark';
 import { formatTable, passed, type BenchResult } from './report';
 import { benchSubscribersQuery } from './subscribers-query-benchmark';
@@ -37,14 +37,14 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   try {
     if (groups.has('people')) {
-      const { store, dbPath } = openBenchStore(dir);
+      const imported = await benchImport(dir, PEOPLE);
+      const { store, dbPath, sequenceId } = imported;
       try {
-        const imported = await benchImport(store, dbPath, PEOPLE);
         results.push(...imported.results);
-        results.push(...benchSubscribersQuery(store, imported.sequenceId, PEOPLE));
-        results.push(...(await benchSubscribersExport(store, dbPath, imported.sequenceId, PEOPLE)));
-        results.push(...(await benchRecompute(store, imported.sequenceId, PEOPLE)));
-        results.push(...(await benchIdle(store, imported.sequenceId, path.join(dir, 'idle-app'), PEOPLE)));
+        results.push(...benchSubscribersQuery(store, sequenceId, PEOPLE));
+        results.push(...(await benchSubscribersExport(store, dbPath, sequenceId, PEOPLE)));
+        results.push(...(await benchRecompute(store, sequenceId, PEOPLE)));
+        results.push(...(await benchIdle(store, sequenceId, path.join(dir, 'idle-app'), PEOPLE)));
       } finally {
         store.close();
       }

@@ -3,11 +3,13 @@
  *
  * Random rather than derived from row ids: a reinstalled app (or a second data folder pointed at
  * the same gateway) restarts its ids at 1, and a gateway that remembers `delivery-1` from before
- * would silently drop the new message as a duplicate. 96 random bits make a collision
- * impossible in practice; the short form fits SMSGate's 36-character limit as it is.
+ * would silently drop the new message as a duplicate. A version-4 UUID (122 random bits) makes a
+ * collision impossible in practice; without its dashes it fits SMSGate's 36-character limit as
+ * it is. randomUUID draws from a buffered pool: one randomBytes call per key cost ~13 µs, a tenth
+ * of the engine's own work per message.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export function newDeliveryKey(): string {
-  return `sa-${randomBytes(12).toString('base64url')}`;
+  return `sa-${randomUUID().replaceAll('-', '')}`;
 }
