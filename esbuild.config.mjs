@@ -11,7 +11,7 @@ const entryPoints = {
 };
 // Benchmarks: `npm run bench` (Node side) and `npm run bench:ui` (first rows in Chromium).
 entryPoints.bench = 'bench/index.ts';
-entryPoints['bench-ui'] = 'bench/subscribers-ui.ts';
+entryPoints['bench-ui'] = 'bench/subscribers-ui-main.ts';
 
 await build({
   entryPoints,

@@ -2,7 +2,6 @@
  * `npm run bench`: every benchmark of DESIGN.md §7 this build has, on real SQLite files in a temp
  * folder, printed as a table with each budget's pass/fail. Exits non-zero when a budget fails.
  * Bundled to dist-electron/bench.js, next to the import worker and the headless app it uses.
- * (The subscribers view in Chromium is measured separately: bench/subscribers-ui.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,14 +14,16 @@ import { benchImport } from './import-benchmark';
 import { benchRecompute } from './recompute-benchmark';
 import { formatTable, passed, type BenchResult } from './report';
 import { benchSubscribersQuery } from './subscribers-query-benchmark';
+import { runSubscribersUiBench } from './subscribers-ui';
 
 const PEOPLE = 100_000;
 
 /**
  * `npm run bench -- engine due` runs only those groups; no names runs them all. `people` is the
- * 100,000-contact import and everything measured on its data (search, export, recompute, idle).
+ * 100,000-contact import and everything measured on its data (search, export, recompute, idle);
+ * `ui` the subscribers view in Chromium (needs the renderer built, as `npm run bench` does).
  */
-const GROUPS = ['people', 'due', 'engine'] as const;
+const GROUPS = ['people', 'due', 'engine', 'ui'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(args: readonly string[]): ReadonlySet<Group> {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     }
     if (groups.has('due')) results.push(...benchDueLookup(dir));
     if (groups.has('engine')) results.push(...(await benchEngine(dir)));
+    if (groups.has('ui')) results.push(...(await runSubscribersUiBench()).results);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

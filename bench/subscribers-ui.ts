@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { passed, type BenchResult } from './report';
+import type { BenchResult } from './report';
 
 export interface SubscribersUiBenchOptions {
   /** Subscriptions to create (default 100,000). */
@@ -354,19 +354,4 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-// Run on its own (once bundled, e.g. `node dist-electron/bench-ui.js`): print the figures.
-if (typeof require !== 'undefined' && require.main === module) {
-  runSubscribersUiBench().then(
-    (figures) => {
-      const { results, ...rest } = figures;
-      console.log(JSON.stringify(rest, null, 2));
-      if (!results.every(passed)) process.exitCode = 1;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
 }
