@@ -505,6 +505,8 @@ describe('DeliveryEngine: what waits', () => {
     await w.runFor(HOUR);
     expect(w.sms.calls).toHaveLength(1);
     w.subscribers.resume(anna);
+    // The retry holds them: its message is next, at the retry's own time (not a due time of theirs).
+    expect(w.subscription(anna)).toMatchObject({ status: 'active', next_message_id: seq.messages[0], next_due_at: null });
     await w.engine.waitForIdle();
     expect(w.sms.sent.map((s) => s.at)).toEqual([MONDAY_10 + HOUR]);
     expect(w.subscription(anna)).toMatchObject({ status: 'completed', sent_count: 1 });
@@ -529,6 +531,20 @@ describe('DeliveryEngine: what waits', () => {
     expect(w.subscription(anna)).toMatchObject({ status: 'active', next_message_id: seq.messages[1], next_due_at: MONDAY_10 + 2 * HOUR });
     await w.engine.waitForIdle();
     expect(w.sms.sent.map((s) => s.at)).toEqual([MONDAY_10, MONDAY_10 + 2 * HOUR]);
+  });
+
+  it('completes a subscriber whose last message went out while they were paused, once resumed', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }]);
+    const anna = w.subscribe(seq.id, '+4915100000001');
+    w.sms.answer(() => {
+      w.subscribers.pause(anna);
+      return { ok: true, providerMessageId: 'smsgate-1' };
+    });
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.subscription(anna)).toMatchObject({ status: 'paused', sent_count: 1, next_message_id: null, next_due_at: null });
+    expect(w.subscribers.resume(anna)).toMatchObject({ status: 'completed', nextDueAt: null });
   });
 });
 

@@ -106,19 +106,26 @@ export class SubscriberService {
     });
   }
 
-  /** paused → active, with the next due time worked out again: if it has passed, it is due now. */
+  /**
+   * paused → active, with the next due time worked out again: if it has passed, it is due now.
+   * As after a send (engine/advance-subscription.ts): a delivery still being sent or waiting for a
+   * retry holds them (its retry has its own time), and with nothing left to send (their last
+   * message went out while they were paused) they have completed the sequence.
+   */
   resume(id: number): Subscriber {
     return this.transition(id, (state, who, now) => {
       if (state.status === 'active') throw conflict(`${who} is not paused.`);
       if (state.status !== 'paused') throw conflict(`${who} ${ENDED[state.status]}. Add them again to start over.`);
       const { store } = this.deps;
+      const open = store.deliveries.openFor(id);
+      if (open !== undefined) return { status: 'active', next: { nextMessageId: open.messageId, nextDueAt: null } };
       const next = nextFor(
         store.messages.listBySequence(state.sequenceId),
         { lastSentPosition: state.lastSentPosition, received: store.deliveries.receivedMessageIds(id) },
         baseOf(state),
         this.dueContext(now),
       );
-      return { status: 'active', next };
+      return { status: next.nextMessageId === null ? 'completed' : 'active', next };
     });
   }
 

@@ -108,7 +108,8 @@ describe('recomputeForSequence', () => {
     const next = firstDue(store.messages.listBySequence(seq), now, at(now));
     const id = store.subscriptions.insertActive({ contactId: contact, sequenceId: seq, source: 'manual', subscribedAt: now, ...next }, now);
     if (id === undefined) throw new Error('not subscribed');
-    if (status !== 'active') store.subscriptions.setState(id, status, next, now);
+    // Only active subscriptions have a due time (migration 0006).
+    if (status !== 'active') store.subscriptions.setState(id, status, { ...next, nextDueAt: null }, now);
     return id;
   };
 
@@ -154,6 +155,20 @@ describe('recomputeForSequence', () => {
     recompute();
     // B sits before C, which they have had: it is not sent to them.
     expect(next(ahead)).toEqual({ id: null, due: null });
+  });
+
+  it('keeps a subscriber on the message being sent, with no due time, active or paused', () => {
+    const a = addMessage('A');
+    const active = subscribe();
+    const paused = subscribe('paused');
+    for (const id of [active, paused]) {
+      t.store.deliveries.insert({ subscriptionId: id, messageId: a, channel: 'sms', status: 'claimed', dueAt: now, claimedAt: now, deliveryKey: `sa-${id}` }, now);
+      t.store.subscriptions.setNext(id, { nextMessageId: a, nextDueAt: null }, now);
+    }
+    addMessage('B', 2);
+    expect(recompute()).toBe(0);
+    expect(next(active)).toEqual({ id: a, due: null });
+    expect(next(paused)).toEqual({ id: a, due: null });
   });
 
   it('never resends a message because of a reorder', () => {

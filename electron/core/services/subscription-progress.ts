@@ -267,11 +267,15 @@ function recomputeBatch(
   for (const row of rows) {
     const lastSentPosition = row.lastSentMessageId === null ? row.storedPosition : (positionOf.get(row.lastSentMessageId) ?? row.storedPosition);
     const base = row.lastSentAt ?? row.subscribedAt;
-    const received = receivedAhead.get(row.id) ?? NOTHING;
+    const ahead = receivedAhead.get(row.id);
+    const received = ahead?.received ?? NOTHING;
     const next =
-      phase === 'paused'
-        ? nextWhilePaused(messages, { lastSentPosition, received })
-        : nextAfterEdit({ lastSentPosition, nextMessageId: row.nextMessageId, nextDueAt: row.nextDueAt }, base, messages, received, ctx, due);
+      // A delivery being sent or waiting for a retry holds the subscription (as the engine keeps it).
+      ahead !== undefined && ahead.openMessageId !== null
+        ? { nextMessageId: ahead.openMessageId, nextDueAt: null }
+        : phase === 'paused'
+          ? nextWhilePaused(messages, { lastSentPosition, received })
+          : nextAfterEdit({ lastSentPosition, nextMessageId: row.nextMessageId, nextDueAt: row.nextDueAt }, base, messages, received, ctx, due);
     if (next.nextMessageId !== row.nextMessageId) subscriptions.setNext(row.id, next, ctx.now);
     else if (next.nextDueAt !== row.nextDueAt) subscriptions.setNextDue(row.id, next.nextDueAt, ctx.now);
     else continue;

@@ -57,6 +57,26 @@ describe('SubscriptionRepository', () => {
     expect(subscriptions.findLive(carl, seq)?.id).not.toBe(carlsEnded);
   });
 
+  it('keeps a due time on active subscriptions only, whatever a caller passes (the engine counts due rows from the index alone)', () => {
+    const { subscriptions } = t.store;
+    const start = { sequenceId: seq, source: 'manual' as const, subscribedAt: 1, nextMessageId: null, nextDueAt: 50 };
+    const id = subscriptions.insertActive({ ...start, contactId: contact('+4915100000001') }, 1) ?? 0;
+    const due = () => subscriptions.findState(id)?.nextDueAt;
+
+    subscriptions.setState(id, 'paused', { nextMessageId: null, nextDueAt: 60 }, 2);
+    expect(due()).toBeNull();
+    subscriptions.setNext(id, { nextMessageId: null, nextDueAt: 70 }, 3);
+    subscriptions.setNextDue(id, 80, 4);
+    expect(due()).toBeNull();
+
+    subscriptions.setState(id, 'active', { nextMessageId: null, nextDueAt: 90 }, 5);
+    expect(due()).toBe(90);
+    subscriptions.setNextDue(id, 95, 6);
+    expect(due()).toBe(95);
+    subscriptions.setState(id, 'completed', { nextMessageId: null, nextDueAt: 99 }, 7);
+    expect(due()).toBeNull();
+  });
+
   it('iterates subscribers with their contact attributes', () => {
     const id = t.store.contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: { city: 'Köln' }, source: 'manual', consentNote: '' }, 1);
     t.store.subscriptions.insertActive({ contactId: id, sequenceId: seq, source: 'manual', subscribedAt: 1, nextMessageId: null, nextDueAt: null }, 1);

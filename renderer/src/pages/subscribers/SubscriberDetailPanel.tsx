@@ -73,7 +73,7 @@ export function SubscriberDetailPanel({ id, onClose }: { id: number; onClose: ()
         subscriber ? (
           <div className="detail-actions">
             {subscriber.status === 'paused' ? (
-              <button type="button" className="button" onClick={() => act('resume', `${who} is active again.`)} disabled={acting} data-testid="subscriber-resume">
+              <button type="button" className="button" onClick={() => act('resume', `Resumed ${who}.`)} disabled={acting} data-testid="subscriber-resume">
                 <Icon name="play" />
                 Resume
               </button>
