@@ -55,15 +55,23 @@ export const NO_PACING_STATE: ChannelPacingState = { lastSentAt: null, gapMs: 0 
 export class EngineState {
   /** The engine is the only writer of its downtimes: read once, then kept here. */
   private downtimeCache: Downtime[] | null = null;
+  private pausedCache: boolean | null = null;
   private readonly pacingParse = new ParseMemo<Record<string, ChannelPacingState>>();
 
   constructor(private readonly settings: SettingsRepository) {}
 
+  /** Read on every send; the engine is its only writer, so the answer is kept until it writes. */
   pausedByOwner(): boolean {
-    return this.settings.get(PAUSED_KEY) === true;
+    this.pausedCache ??= this.settings.get(PAUSED_KEY) === true;
+    return this.pausedCache;
   }
 
+  /**
+   * Call inside a transaction, and read `pausedByOwner` only after it settled: the kept answer is
+   * dropped here, so a rolled-back write is never remembered.
+   */
   setPausedByOwner(paused: boolean): void {
+    this.pausedCache = null;
     this.settings.set(PAUSED_KEY, paused);
   }
 

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SENDING, detectMachineCountry } from './settings-service';
-import { createHarness, type Harness } from './test-harness';
+import { EventBus } from '../events';
+import { silentLogger } from '../logger';
+import { openTempStore } from '../store/test-store';
+import { DEFAULT_SENDING, SettingsService, detectMachineCountry } from './settings-service';
+import { FakeClock, createHarness, type Harness } from './test-harness';
 
 describe('settings', () => {
   let h: Harness;
@@ -40,6 +43,33 @@ describe('settings', () => {
     h.sql("INSERT INTO settings (key, value) VALUES ('timeZone', '\"Mars/Olympus_Mons\"')");
     h.sql("INSERT INTO settings (key, value) VALUES ('defaultCountry', '\"ZZ\"')");
     expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING });
+  });
+});
+
+describe('the sending context the engine reads on every message', () => {
+  it('is read once, then follows every update at once, and forgets an update that was rolled back', () => {
+    const t = openTempStore();
+    try {
+      const settings = new SettingsService({ store: t.store, events: new EventBus(), clock: new FakeClock(), logger: silentLogger }, { timeZone: 'Europe/Berlin', country: 'DE' });
+      const first = settings.sendingContext();
+      expect(first).toEqual({ timeZone: 'Europe/Berlin', sending: DEFAULT_SENDING });
+      expect(settings.sendingContext()).toBe(first);
+
+      const capped = { ...DEFAULT_SENDING, pacing: { ...DEFAULT_SENDING.pacing, dailyCap: 20 } };
+      settings.update({ timeZone: 'Asia/Kolkata', sending: capped });
+      expect(settings.sendingContext()).toEqual({ timeZone: 'Asia/Kolkata', sending: capped });
+
+      // An update inside a transaction that fails: the setting stays, and so does what the engine reads.
+      expect(() =>
+        t.store.write(() => {
+          settings.update({ timeZone: 'America/New_York' });
+          throw new Error('rolled back');
+        }),
+      ).toThrow('rolled back');
+      expect(settings.sendingContext().timeZone).toBe('Asia/Kolkata');
+    } finally {
+      t.cleanup();
+    }
   });
 });
 

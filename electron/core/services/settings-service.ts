@@ -42,6 +42,13 @@ export class SettingsService {
   // The engine reads these on every message: each stored value is validated once, not every time.
   private readonly timeZoneParse = new ParseMemo<string>();
   private readonly sendingParse = new ParseMemo<SendingSettings>();
+  /**
+   * The time zone and sending settings as last read, for the delivery engine, which asks several
+   * times per message. This service is their only writer (the import worker's connection never
+   * writes settings), so `update` drops the copy once its write has settled, committed or not,
+   * and the next read goes to the database again.
+   */
+  private cachedSendingContext: { timeZone: string; sending: SendingSettings } | null = null;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -59,7 +66,8 @@ export class SettingsService {
 
   /** The time zone and sending policies together, as the delivery engine reads them on every round. */
   sendingContext(): { timeZone: string; sending: SendingSettings } {
-    return { timeZone: this.timeZone(), sending: this.sending() };
+    this.cachedSendingContext ??= { timeZone: this.timeZone(), sending: this.sending() };
+    return this.cachedSendingContext;
   }
 
   /** Writes only the settings given. */
@@ -70,12 +78,17 @@ export class SettingsService {
       throw validation(`“${patch.defaultCountry}” is not a country code we know. Use a two-letter code such as DE or US.`, 'defaultCountry');
     }
     if (patch.sending !== undefined) this.assertUsableWindow(patch.sending, patch.timeZone ?? this.timeZone());
-    const settings = store.write(() => {
-      if (patch.timeZone !== undefined) store.settings.set('timeZone', patch.timeZone);
-      if (patch.defaultCountry !== undefined) store.settings.set('defaultCountry', patch.defaultCountry);
-      if (patch.sending !== undefined) store.settings.set('sending', patch.sending);
-      return this.get();
-    });
+    let settings: Settings;
+    try {
+      settings = store.write(() => {
+        if (patch.timeZone !== undefined) store.settings.set('timeZone', patch.timeZone);
+        if (patch.defaultCountry !== undefined) store.settings.set('defaultCountry', patch.defaultCountry);
+        if (patch.sending !== undefined) store.settings.set('sending', patch.sending);
+        return this.get();
+      });
+    } finally {
+      this.cachedSendingContext = null;
+    }
     events.dataChanged('settings');
     return settings;
   }
