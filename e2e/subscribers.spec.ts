@@ -102,11 +102,15 @@ test('a subscriber added by hand shows up live, in the subscribers view and in t
   await expect(detail.getByTestId('status-badge')).toHaveAttribute('data-status', 'paused');
   await expect.poll(() => subscribers.timelineStatuses()).toEqual(['pending', 'pending', 'pending']);
   await expect(anna.getByTestId('status-badge')).toHaveAttribute('data-status', 'paused');
+  // What they get next stays in view, without a time: nothing is planned until they resume.
+  await expect(anna.getByTestId('subscriber-next')).toContainText('1. Welcome');
+  await expect(anna.getByTestId('subscriber-next-when')).toHaveText('Paused');
   await expect(list.subscriberCount('Car enquiry')).toHaveCount(0); // (the list page is not shown)
 
   await detail.getByTestId('subscriber-resume').click();
   await expect(detail.getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
   await expect.poll(() => subscribers.timelineStatuses()).toEqual(['scheduled', 'scheduled', 'scheduled']);
+  await expect(anna.getByTestId('subscriber-next-when')).toHaveText(/\d\d:\d\d$/);
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
 

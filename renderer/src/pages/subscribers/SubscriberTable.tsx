@@ -71,11 +71,11 @@ export function SubscriberTable({ total, pages, timeZone, nowMs, selectedId, sor
               <span className="muted">Nothing sent yet</span>
             )}
           </td>
-          <td className="cell-progress">
+          <td className="cell-progress" data-testid="subscriber-next">
             {subscriber.nextMessage ? (
               <>
                 <div className="cell-line">{messageLabel(subscriber.nextMessage)}</div>
-                <div className={`row-sub${onHold ? ' row-sub-hold' : ''}`}>
+                <div className={`row-sub${onHold ? ' row-sub-hold' : ''}`} data-testid="subscriber-next-when">
                   {/* Only active subscriptions have a due time; a paused one gets it back when resumed. */}
                   {onHold ? noNextReason(subscriber.status) : (nextDue ?? '')}
                 </div>
