@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { EpochMsSchema, IdSchema } from './primitives';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:00');
-const IsoDate = z
+/** A calendar day, `yyyy-MM-dd`. */
+export const IsoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date such as 2026-12-25')
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'Not a real date');
@@ -25,7 +26,7 @@ export const SendingWindowSchema = z.object({
     .max(7)
     .refine((days) => new Set(days).size === days.length, 'Each weekday at most once'),
   /** Days nothing goes out (holidays), as yyyy-MM-dd in the business time zone. */
-  closedDates: z.array(IsoDate).max(366),
+  closedDates: z.array(IsoDateSchema).max(366),
 });
 
 export const PacingSchema = z

@@ -43,12 +43,15 @@ export const PhoneInputSchema = z
   .min(1, 'Phone number is required')
   .max(PEOPLE_LIMITS.phoneInputMax, 'That is too long for a phone number');
 
+/** Characters an attribute name may use (length is checked separately: `PEOPLE_LIMITS.attributeKeyMax`). */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_.\- ]+$/;
+
 export const AttributeKeySchema = z
   .string()
   .trim()
   .min(1, 'Attribute names cannot be empty')
   .max(PEOPLE_LIMITS.attributeKeyMax)
-  .regex(/^[A-Za-z0-9_.\- ]+$/, 'Attribute names may use letters, digits, spaces, "_", "-" and "."');
+  .regex(ATTRIBUTE_KEY_PATTERN, 'Attribute names may use letters, digits, spaces, "_", "-" and "."');
 
 export const AttributesSchema = z
   .record(AttributeKeySchema, z.string().max(PEOPLE_LIMITS.attributeValueMax))

@@ -3,7 +3,7 @@
  * core makes (allowed characters, no repeated names, limits) done here first so the owner sees
  * the problem at the row it is in.
  */
-import { PEOPLE_LIMITS } from '../../../shared/contract';
+import { ATTRIBUTE_KEY_PATTERN, PEOPLE_LIMITS } from '../../../shared/contract';
 import { Icon } from './Icon';
 
 export interface AttributeRow {
@@ -12,7 +12,6 @@ export interface AttributeRow {
   value: string;
 }
 
-const KEY_PATTERN = /^[A-Za-z0-9_.\- ]+$/;
 let nextRowId = 1;
 
 export function newAttributeRow(key = '', value = ''): AttributeRow {
@@ -31,7 +30,7 @@ export function attributesFromRows(rows: readonly AttributeRow[]): { attributes:
     if (key === '' && row.value.trim() === '') continue;
     if (key === '') return { error: `Give the value “${row.value.trim().slice(0, 30)}” a name, or remove the row.` };
     if (key.length > PEOPLE_LIMITS.attributeKeyMax) return { error: `Attribute names can be at most ${PEOPLE_LIMITS.attributeKeyMax} characters.` };
-    if (!KEY_PATTERN.test(key)) return { error: `“${key}”: attribute names may use letters, digits, spaces, “_”, “-” and “.”.` };
+    if (!ATTRIBUTE_KEY_PATTERN.test(key)) return { error: `“${key}”: attribute names may use letters, digits, spaces, “_”, “-” and “.”.` };
     if (Object.prototype.hasOwnProperty.call(attributes, key)) return { error: `“${key}” is there twice; give each attribute its own name.` };
     if (row.value.length > PEOPLE_LIMITS.attributeValueMax) return { error: `The value of “${key}” can be at most ${PEOPLE_LIMITS.attributeValueMax} characters.` };
     attributes[key] = row.value;

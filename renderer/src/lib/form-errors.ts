@@ -24,9 +24,12 @@ export function formErrorsFrom(error: unknown, shownFields: readonly string[], a
   return { fields: {}, form: errorMessage(error) };
 }
 
-/** After a failed save, take the owner to the first field that needs fixing (it may be scrolled away). */
-export function focusFirstInvalidField(): void {
+/**
+ * After a failed save, take the owner to the first field that needs fixing (it may be scrolled away).
+ * `selector` finds the fields at fault; by default those of the open dialog.
+ */
+export function focusFirstInvalidField(selector = 'dialog[open] [aria-invalid="true"]'): void {
   requestAnimationFrame(() => {
-    document.querySelector<HTMLElement>('dialog[open] [aria-invalid="true"]')?.focus();
+    document.querySelector<HTMLElement>(selector)?.focus();
   });
 }

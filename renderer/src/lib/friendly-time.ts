@@ -5,7 +5,8 @@
 const dayKeyFormats = new Map<string, Intl.DateTimeFormat>();
 const labelFormats = new Map<string, { time: Intl.DateTimeFormat; weekday: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
 
-function dayKey(epochMs: number, timeZone: string): string {
+/** The calendar day of an instant in the given zone, as `yyyy-MM-dd` (sorts and compares as a day). */
+export function dayKey(epochMs: number, timeZone: string): string {
   let format = dayKeyFormats.get(timeZone);
   if (!format) {
     // en-CA formats as YYYY-MM-DD, which also sorts and compares as a calendar day.
@@ -44,9 +45,4 @@ export function friendlyTime(epochMs: number, nowMs: number, timeZone: string): 
   const label = `${weekday.format(epochMs)} ${date.format(epochMs)}`;
   const yearSuffix = day.slice(0, 4) === today.slice(0, 4) ? '' : ` ${day.slice(0, 4)}`;
   return `${label}${yearSuffix} ${hhmm}`;
-}
-
-/** "14:05" in the given zone. */
-export function clockTime(epochMs: number, timeZone: string): string {
-  return formatsFor(timeZone).time.format(epochMs);
 }

@@ -3,7 +3,8 @@
  * tested: which column is the phone, which the name, which others are kept as attributes and
  * under what name — turned into the contract's `mapping`, or the first problem with it.
  */
-import { PEOPLE_LIMITS } from '../../../shared/contract';
+import { ATTRIBUTE_KEY_PATTERN, PEOPLE_LIMITS } from '../../../shared/contract';
+import { BUILT_IN_ATTRIBUTES } from '../../../shared/template';
 import { attributeNameFor, guessNameColumn, guessPhoneColumn, type CsvPreview } from './csv-file';
 
 export interface ColumnChoice {
@@ -24,8 +25,6 @@ export interface ContractMapping {
   name: string | null;
   attributes: Array<{ column: string; attribute: string }>;
 }
-
-const KEY_PATTERN = /^[A-Za-z0-9_.\- ]+$/;
 
 /** First guesses: the phone and name columns by their headers, every other column kept. */
 export function initialMapping(preview: CsvPreview): MappingDraft {
@@ -52,7 +51,7 @@ export function otherColumns(columns: readonly string[], phone: string, name: st
 }
 
 /** Attribute names the app sets itself: a column saved under one would clash with it. */
-const RESERVED = new Set(['name', 'first_name', 'phone']);
+const RESERVED = new Set<string>(BUILT_IN_ATTRIBUTES);
 
 export function checkMapping(draft: MappingDraft): { mapping: ContractMapping } | { field: 'phone' | 'attributes'; error: string } {
   if (draft.phone === '') return { field: 'phone', error: 'Choose the column with the phone numbers.' };
@@ -64,7 +63,7 @@ export function checkMapping(draft: MappingDraft): { mapping: ContractMapping } 
   for (const choice of kept) {
     const attribute = choice.attribute.trim();
     if (attribute === '') return { field: 'attributes', error: `Give the column “${choice.column}” an attribute name, or untick it.` };
-    if (attribute.length > PEOPLE_LIMITS.attributeKeyMax || !KEY_PATTERN.test(attribute)) {
+    if (attribute.length > PEOPLE_LIMITS.attributeKeyMax || !ATTRIBUTE_KEY_PATTERN.test(attribute)) {
       return { field: 'attributes', error: `“${attribute}”: attribute names may use letters, digits, spaces, “_”, “-” and “.” (at most ${PEOPLE_LIMITS.attributeKeyMax}).` };
     }
     if (RESERVED.has(attribute.toLowerCase())) return { field: 'attributes', error: `“${attribute}” is already a built-in attribute; choose another name for “${choice.column}”.` };

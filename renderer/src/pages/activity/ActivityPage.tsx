@@ -47,8 +47,8 @@ export function ActivityPage({ status: statusFilter }: { status: DeliveryStatus 
   const [search, setSearch] = useState('');
   const [channel, setChannel] = useState<ChannelIdName | null>(null);
   const [sequenceId, setSequenceId] = useState<number | null>(null);
-  const [openId, setOpenId] = useState<number | null>(null);
   const [opened, setOpened] = useState<Delivery | null>(null);
+  const openId = opened?.id ?? null;
   const [confirmResend, setConfirmResend] = useState<Delivery | null>(null);
   const [busyId, setBusyId] = useState<number | null>(null);
   const nowMs = useNow();
@@ -86,7 +86,6 @@ export function ActivityPage({ status: statusFilter }: { status: DeliveryStatus 
 
   const onRangeChange = useCallback((first: number, last: number) => useDeliveryList.getState().ensureRange(first, last), []);
   const onOpen = useCallback((delivery: Delivery) => {
-    setOpenId(delivery.id);
     setOpened(delivery);
   }, []);
   const onSendAgain = useCallback((delivery: Delivery) => setConfirmResend(delivery), []);
@@ -250,7 +249,6 @@ export function ActivityPage({ status: statusFilter }: { status: DeliveryStatus 
           onSendAgain={onSendAgain}
           onMarkSent={onMarkSent}
           onClose={() => {
-            setOpenId(null);
             setOpened(null);
           }}
         />

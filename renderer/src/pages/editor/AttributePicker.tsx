@@ -3,13 +3,14 @@
  * optional fallback, `{{name|there}}`) into the message at the cursor.
  */
 import { useId, useState } from 'react';
-import { placeholderFor } from '../../../../shared/template';
+import { BUILT_IN_ATTRIBUTES, placeholderFor } from '../../../../shared/template';
 
-const BUILT_INS = [
-  { key: 'name', label: 'Name' },
-  { key: 'first_name', label: 'First name' },
-  { key: 'phone', label: 'Phone number' },
-] as const;
+const BUILT_IN_LABELS: Record<(typeof BUILT_IN_ATTRIBUTES)[number], string> = {
+  name: 'Name',
+  first_name: 'First name',
+  phone: 'Phone number',
+};
+const BUILT_INS = BUILT_IN_ATTRIBUTES.map((key) => ({ key, label: BUILT_IN_LABELS[key] }));
 
 const CUSTOM = '__custom';
 // The keys and fallbacks shared/template.ts recognises as a placeholder.

@@ -6,9 +6,10 @@ import { useId, useState } from 'react';
 import { LIMITS } from '../../../../shared/contract';
 import type { Media } from '../../../../shared/domain';
 import { call, errorMessage } from '../../api';
-import { Icon, type IconName } from '../../components/Icon';
+import { Icon } from '../../components/Icon';
 import { bytesToBase64 } from '../../lib/base64';
 import { formatBytes } from '../../lib/format';
+import { MEDIA_KIND_ICONS } from './media-icons';
 
 export const MEDIA_ACCEPT = [
   'image/*',
@@ -30,7 +31,6 @@ export const MEDIA_ACCEPT = [
   '.csv',
 ].join(',');
 
-const KIND_ICON: Record<Media['kind'], IconName> = { image: 'image', video: 'video', audio: 'audio', document: 'document' };
 const KIND_LABEL: Record<Media['kind'], string> = { image: 'Image', video: 'Video', audio: 'Audio', document: 'Document' };
 
 interface MediaFieldProps {
@@ -115,7 +115,7 @@ export function MediaField({ media, onChange, onBusyChange, error }: MediaFieldP
       ) : media ? (
         <div className="attachment">
           <span className="attachment-icon">
-            <Icon name={KIND_ICON[media.kind]} />
+            <Icon name={MEDIA_KIND_ICONS[media.kind]} />
           </span>
           <span className="attachment-text">
             <span className="attachment-name" data-testid="message-media-name">

@@ -1,6 +1,6 @@
 /** Add or edit one message: name, text with attributes, attachment, and when it goes out. */
 import { useEffect, useRef, useState } from 'react';
-import { LIMITS, delayUnits, type DelayUnit } from '../../../../shared/contract';
+import { LIMITS, TimeOfDaySchema, delayUnits, type DelayUnit } from '../../../../shared/contract';
 import { describeDelay } from '../../../../shared/delay-summary';
 import type { Media, Message } from '../../../../shared/domain';
 import { Dialog } from '../../components/Dialog';
@@ -79,7 +79,7 @@ export function MessageFormDialog({ message, isFirst, onSave, onClose }: Message
     else if (amount > MAX_AMOUNT[delayUnit])
       fields.delayAmount =
         delayUnit === 'days' ? 'At most 365 days.' : `At most 365 days (${MAX_AMOUNT[delayUnit].toLocaleString('en-GB')} ${delayUnit}).`;
-    if (exact && !/^([01]\d|2[0-3]):[0-5]\d$/.test(sendAt)) fields.sendAt = 'Pick a time of day, e.g. 09:00.';
+    if (exact && !TimeOfDaySchema.safeParse(sendAt).success) fields.sendAt = 'Pick a time of day, e.g. 09:00.';
     return fields;
   };
 

@@ -9,8 +9,9 @@ import { useEffect, useRef } from 'react';
 import Sortable from 'sortablejs';
 import type { Message } from '../../../../shared/domain';
 import { describeDelay } from '../../../../shared/delay-summary';
-import { Icon, type IconName } from '../../components/Icon';
+import { Icon } from '../../components/Icon';
 import { Switch } from '../../components/Switch';
+import { MEDIA_KIND_ICONS } from './media-icons';
 
 interface MessageListProps {
   messages: Message[];
@@ -19,8 +20,6 @@ interface MessageListProps {
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
 }
-
-const MEDIA_ICONS: Record<string, IconName> = { image: 'image', video: 'video', audio: 'audio', document: 'document' };
 
 export function MessageList({ messages, onMove, onToggle, onEdit, onDelete }: MessageListProps) {
   const listRef = useRef<HTMLOListElement>(null);
@@ -82,7 +81,7 @@ export function MessageList({ messages, onMove, onToggle, onEdit, onDelete }: Me
               </span>
               {message.media ? (
                 <span className="meta-item" title={message.media.fileName}>
-                  <Icon name={MEDIA_ICONS[message.media.kind] ?? 'paperclip'} />
+                  <Icon name={MEDIA_KIND_ICONS[message.media.kind]} />
                   <span className="meta-file" data-testid="message-row-media">
                     {message.media.fileName}
                   </span>

@@ -2,11 +2,11 @@
 import { useMemo } from 'react';
 import { renderTemplate, templateValues } from '../../../../shared/template';
 import type { Media } from '../../../../shared/domain';
-import { Icon, type IconName } from '../../components/Icon';
+import { Icon } from '../../components/Icon';
 import { formatBytes } from '../../lib/format';
+import { MEDIA_KIND_ICONS } from './media-icons';
 import { SAMPLE_CONTACT } from './sample-contact';
 
-const KIND_ICON: Record<Media['kind'], IconName> = { image: 'image', video: 'video', audio: 'audio', document: 'document' };
 const KIND_LABEL: Record<Media['kind'], string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document' };
 
 const SAMPLE_VALUES = templateValues({ ...SAMPLE_CONTACT, attributes: { ...SAMPLE_CONTACT.attributes } });
@@ -36,7 +36,7 @@ export function MessagePreview({ body, media, imageUrl = null }: MessagePreviewP
           {media && !imageUrl ? (
             <div className="bubble-attachment">
               <span className="bubble-attachment-icon">
-                <Icon name={KIND_ICON[media.kind]} />
+                <Icon name={MEDIA_KIND_ICONS[media.kind]} />
               </span>
               <span className="bubble-attachment-text">
                 <span className="bubble-attachment-name">{media.fileName}</span>

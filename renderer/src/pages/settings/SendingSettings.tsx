@@ -10,6 +10,8 @@ import { ApiCallError, errorMessage } from '../../api';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { Switch } from '../../components/Switch';
+import { focusFirstInvalidField } from '../../lib/form-errors';
+import { dayKey } from '../../lib/friendly-time';
 import { useNow } from '../../lib/use-now';
 import { useSettings } from '../../stores/settings';
 import { toastSuccess } from '../../stores/toasts';
@@ -114,8 +116,8 @@ export function SendingSettings({ saved, timeZone }: SendingSettingsProps) {
     }
   };
 
-  // en-CA formats as yyyy-MM-dd: today in the business zone, comparable with the closed days.
-  const todayKey = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(nowMs);
+  // Today in the business zone as yyyy-MM-dd, comparable with the closed days.
+  const todayKey = dayKey(nowMs, timeZone);
 
   return (
     <section className="card" aria-labelledby={titleId} data-testid="settings-sending">
@@ -411,7 +413,5 @@ function FieldMessage({ field, error, hintId, children }: { field: SendingField;
 
 /** After a failed save, take the owner to the first field that needs fixing. */
 function focusFirstInvalid(): void {
-  requestAnimationFrame(() => {
-    document.querySelector<HTMLElement>('[data-testid="settings-sending"] [aria-invalid="true"], [data-testid="settings-sending"] .field-invalid button')?.focus();
-  });
+  focusFirstInvalidField('[data-testid="settings-sending"] [aria-invalid="true"], [data-testid="settings-sending"] .field-invalid button');
 }

@@ -3,6 +3,7 @@
  * inputs, a switch for quiet hours), the checks the owner should hear about before a round trip,
  * and where a server error about `sending.…` belongs in the form.
  */
+import { IsoDateSchema, TimeOfDaySchema } from '../../../../shared/contract';
 import type { SendingSettings } from '../../../../shared/domain';
 
 export type CatchUpKind = SendingSettings['catchUp']['kind'];
@@ -70,14 +71,14 @@ function wholeNumber(text: string): number | null {
   return /^\d+$/.test(trimmed) ? Number(trimmed) : null;
 }
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const isTimeOfDay = (text: string): boolean => TimeOfDaySchema.safeParse(text).success;
 
 /** The settings the draft stands for, or what to fix first, field by field. */
 export function sendingFrom(draft: SendingDraft): { value: SendingSettings } | { errors: SendingErrors } {
   const errors: SendingErrors = {};
 
   if (draft.quietOn) {
-    if (!TIME.test(draft.quietStart) || !TIME.test(draft.quietEnd)) errors.quietHours = 'Give both times, e.g. 21:00 and 09:00.';
+    if (!isTimeOfDay(draft.quietStart) || !isTimeOfDay(draft.quietEnd)) errors.quietHours = 'Give both times, e.g. 21:00 and 09:00.';
     else if (draft.quietStart === draft.quietEnd) errors.quietHours = 'Start and end are the same time. Pick when the quiet hours end.';
   }
   if (draft.weekdays.length === 0) errors.weekdays = 'Allow at least one day, or nothing will ever be sent.';
@@ -128,6 +129,6 @@ export function sendingFieldFor(path: string | undefined): SendingField | null {
 
 /** Adds a closed day (kept sorted, once); null when the text is not a date. */
 export function withClosedDate(dates: readonly string[], date: string): string[] | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return null;
+  if (!IsoDateSchema.safeParse(date).success) return null;
   return [...new Set([...dates, date])].sort();
 }
