@@ -17,6 +17,7 @@
  */
 import os from 'node:os';
 import { version } from '../package.json';
+import { errorMessage, errorStack } from './core/errors';
 import { consoleLogger } from './core/logger';
 import { appPaths } from './shell/app-paths';
 import { parseHeadlessArgs, USAGE } from './shell/headless-options';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`Shutdown failed: ${errorMessage(error)}\n`);
         process.exit(1);
       },
     );
@@ -69,6 +70,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`Could not start: ${errorStack(error)}\n`);
   process.exit(1);
 });

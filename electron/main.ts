@@ -7,6 +7,7 @@
 import { app, BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage, session } from 'electron';
 import { IPC } from '../shared/contract';
 import { openCoreApp, type CoreApp } from './core/app';
+import { errorMessage, errorStack } from './core/errors';
 import { consoleLogger } from './core/logger';
 import { createDispatcher } from './core/transport/dispatch';
 import { bindIpc } from './core/transport/ipc';
@@ -29,7 +30,7 @@ function createWindow(): BrowserWindow {
     if (mainWindow === window) mainWindow = null;
   });
   void window.loadFile(paths.rendererIndex).catch((error: unknown) => {
-    consoleLogger.error('Could not load the app window', { error: error instanceof Error ? error.message : String(error) });
+    consoleLogger.error('Could not load the app window', { error: errorMessage(error) });
   });
   return window;
 }
@@ -112,10 +113,10 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       consoleLogger.error('The app could not start', {
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        error: errorStack(error),
       });
       // E.g. a database written by a newer version: say so instead of vanishing.
-      dialog.showErrorBox('Sequence Automation could not start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox('Sequence Automation could not start', errorMessage(error));
       app.exit(1);
     });
 }

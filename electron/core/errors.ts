@@ -28,3 +28,13 @@ export const notFound = (what: string, id: number): AppError =>
 
 export const validation = (message: string, field?: string): AppError =>
   new AppError('VALIDATION', message, field);
+
+/** An error's message (or, for something thrown that is not an Error, its text): for people and one-line logs. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** An error's stack trace, else its message (or its text): for a technician's log. */
+export function errorStack(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmsGate, type FakeSmsGate } from '../core/channels/sms/fake-smsgate-server';
 import { DATABASE_FILE_NAME } from '../core/app';
+import { seeded } from '../core/engine/seeded-random';
 import { makeTempDir, type TempDir } from '../core/store/test-store';
 import { buildHeadless, startHeadlessProcess, type HeadlessProcess } from './headless-process';
 import { startSlowProxy, type SlowProxy } from './slow-gateway-proxy';
@@ -34,17 +35,6 @@ const KILLS = 24;
 const SUBSCRIBERS_PER_RUN = 5;
 const STEPS = ['Step 1: welcome', 'Step 2: our brochure', 'Step 3: your offer'];
 const DRAIN_DEADLINE_MS = 45_000;
-
-/** mulberry32: small, seeded, good enough to pick moments. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Resolves after `ms`. Here it picks WHEN to crash (the experiment's input); nothing waits on it for a result. */
 const after = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,11 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { bundleForNode } from '../core/test-bundle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,36 +21,8 @@ const EXTERNAL = ['better-sqlite3', 'whatsapp-web.js', 'puppeteer', 'puppeteer-c
  * node_modules, so external modules are required by absolute path.
  */
 export async function buildHeadless(outDir: string): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const resolved = new Map<string, string>();
-  for (const name of EXTERNAL) {
-    try {
-      resolved.set(name, require.resolve(name));
-    } catch {
-      // Not installed (puppeteer, say): the app never loads it headless; left as a bare name.
-    }
-  }
   const outfile = path.join(outDir, 'headless.js');
-  await build({
-    entryPoints: [path.join(here, '..', 'headless.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'externals-by-path',
-        setup(builder) {
-          builder.onResolve({ filter: new RegExp(`^(${EXTERNAL.map((n) => n.replace(/[.]/g, '\\.')).join('|')})$`) }, (args) => {
-            const target = resolved.get(args.path);
-            return { path: target ?? args.path, external: true };
-          });
-        },
-      },
-    ],
-  });
+  await bundleForNode(path.join(here, '..', 'headless.ts'), outfile, EXTERNAL);
   return outfile;
 }
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../core/errors';
 
 export const DEFAULT_PORT = 5170;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -55,7 +56,7 @@ export function parseHeadlessArgs(argv: string[], homeDir: string): ParsedComman
     }));
   } catch (error) {
     // parseArgs explains unknown options and missing values in plain words.
-    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    return { kind: 'error', message: errorMessage(error) };
   }
   if (values.help) return { kind: 'help' };
 

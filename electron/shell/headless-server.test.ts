@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE_NAME } from '../core/app';
 import { silentLogger } from '../core/logger';
+import { sseReader } from '../core/transport/test-support';
 import { LOCK_FILE_NAME } from './data-folder-lock';
 import { describeStartupError, startHeadless, type RunningHeadless } from './headless-server';
 
@@ -67,15 +68,7 @@ describe('startHeadless (real core, real HTTP)', () => {
     const stream = await fetch(`${server.url}/api/events?token=${TOKEN}`, { signal: abort.signal });
     const body = stream.body;
     if (!body) throw new Error('no event stream');
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-    let received = '';
-    const readUntil = async (needle: string): Promise<void> => {
-      while (!received.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${needle}`);
-        received += value;
-      }
-    };
+    const readUntil = sseReader(body);
     await readUntil(': connected');
 
     expect(await call(server, 'sequences.create', { name: 'Welcome' })).toMatchObject({

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openCoreApp, type CoreApp } from '../core/app';
+import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { createDispatcher } from '../core/transport/dispatch';
 import { startHttpServer, type HttpServerHandle } from '../core/transport/http';
@@ -99,6 +100,5 @@ export function describeStartupError(error: unknown, options: Pick<HeadlessOptio
       break;
   }
   // Our own errors (a database from a newer app, a damaged file) are already written for people.
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return errorMessage(error);
 }

@@ -28,18 +28,25 @@ function comparablePath(url: URL, caseInsensitive: boolean): string | undefined 
  * is not ours.
  */
 export function isOwnPage(url: string, indexFile: string, platform: NodeJS.Platform = process.platform): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
+  return ownPageCheck(indexFile, platform)(url);
+}
+
+/** `isOwnPage` for one index file, with the expected path worked out once. */
+function ownPageCheck(indexFile: string, platform: NodeJS.Platform): (url: string) => boolean {
   // Windows paths are case-insensitive; elsewhere two spellings are two files.
   const caseInsensitive = platform === 'win32';
   const expected = comparablePath(pathToFileURL(indexFile), caseInsensitive);
-  const actual = comparablePath(parsed, caseInsensitive);
-  return expected !== undefined && actual === expected;
+  return (url) => {
+    if (expected === undefined) return false;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
+    return comparablePath(parsed, caseInsensitive) === expected;
+  };
 }
 
 /**
@@ -51,9 +58,10 @@ export function createTrustedSenderCheck(
   indexFile: string,
   platform: NodeJS.Platform = process.platform,
 ): (event: IpcSenderLike) => boolean {
+  const isOurs = ownPageCheck(indexFile, platform);
   return (event) => {
     const frame = event.senderFrame;
     if (frame === null || frame.parent !== null) return false;
-    return isOwnPage(frame.url, indexFile, platform);
+    return isOurs(frame.url);
   };
 }

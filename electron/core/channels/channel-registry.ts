@@ -14,9 +14,10 @@
  * sending by itself).
  */
 import { z } from 'zod';
+import { channelIds } from '../../../shared/contract';
 import type { ChannelStatusInfo, SmsGateStatus } from '../../../shared/domain';
 import type { Clock } from '../clock';
-import { AppError, validation } from '../errors';
+import { AppError, errorMessage, validation } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
@@ -27,7 +28,6 @@ import { TestModeChannel } from './test-mode-channel';
 
 export const SMS_GATEWAY_SETTING = 'channels.smsGateway';
 export const SMS_GATEWAY_PASSWORD_SECRET = 'smsGateway.password';
-export const CHANNEL_IDS: readonly ChannelId[] = ['test', 'sms', 'whatsapp'];
 
 const StoredSmsGatewaySchema = z.object({ baseUrl: z.string().min(1), username: z.string().min(1) });
 
@@ -85,7 +85,7 @@ export class ChannelRegistry {
   }
 
   statuses(): ChannelStatusInfo[] {
-    return CHANNEL_IDS.map((id) => this.status(id));
+    return channelIds.map((id) => this.status(id));
   }
 
   /** Every change of any channel's status. Returns an unsubscribe function. */
@@ -125,7 +125,7 @@ export class ChannelRegistry {
       secrets.set(SMS_GATEWAY_PASSWORD_SECRET, input.password);
     } catch (error) {
       this.deps.logger.error('Could not store the SMS gateway password', { error: String(error) });
-      throw new AppError('INTERNAL', `The password could not be stored safely: ${error instanceof Error ? error.message : String(error)}`);
+      throw new AppError('INTERNAL', `The password could not be stored safely: ${errorMessage(error)}`);
     }
     store.write(() => store.settings.set(SMS_GATEWAY_SETTING, { baseUrl: input.baseUrl, username: input.username }));
     this.replaceSms(channel, null);

@@ -1,3 +1,4 @@
+import type { channelIds } from '../../../shared/contract';
 import type { Logger } from '../logger';
 
 /**
@@ -32,7 +33,7 @@ import type { Logger } from '../logger';
  */
 
 /** The channels a sequence can be set to send through. */
-export type ChannelId = 'test' | 'sms' | 'whatsapp';
+export type ChannelId = (typeof channelIds)[number];
 
 export interface MediaAttachment {
   /** A file inside the app's data folder (never a path the renderer chose). */

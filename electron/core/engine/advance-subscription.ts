@@ -13,11 +13,8 @@
  *   due time (only active subscriptions have one; resuming works it out). Ended ones
  *   (completed, unsubscribed, stopped, failed) are left alone.
  */
-import type { NextMessage } from '../store/subscription-repository';
-import { baseOf, dueFrom, nextMessageOf } from '../services/subscription-progress';
+import { baseOf, nextFor, nextWhilePaused } from '../services/subscription-progress';
 import { dueContext, type EngineStore } from './engine-store';
-
-const NONE: NextMessage = { nextMessageId: null, nextDueAt: null };
 
 export function advanceSubscription(env: EngineStore, subscriptionId: number, now: number): void {
   const { store } = env;
@@ -30,12 +27,12 @@ export function advanceSubscription(env: EngineStore, subscriptionId: number, no
     return;
   }
   const messages = store.messages.listBySequence(state.sequenceId);
-  const next = nextMessageOf(messages, { lastSentPosition: state.lastSentPosition, received: store.deliveries.receivedMessageIds(subscriptionId) });
-  if (next === undefined) {
-    if (state.status === 'active') store.subscriptions.setState(subscriptionId, 'completed', NONE, now);
-    else store.subscriptions.setNext(subscriptionId, NONE, now);
+  const progress = { lastSentPosition: state.lastSentPosition, received: store.deliveries.receivedMessageIds(subscriptionId) };
+  if (state.status === 'paused') {
+    store.subscriptions.setNext(subscriptionId, nextWhilePaused(messages, progress), now);
     return;
   }
-  const nextDueAt = state.status === 'active' ? dueFrom(baseOf(state), next, dueContext(env.context(), now)) : null;
-  store.subscriptions.setNext(subscriptionId, { nextMessageId: next.id, nextDueAt }, now);
+  const next = nextFor(messages, progress, baseOf(state), dueContext(env.context(), now));
+  if (next.nextMessageId === null) store.subscriptions.setState(subscriptionId, 'completed', next, now);
+  else store.subscriptions.setNext(subscriptionId, next, now);
 }

@@ -38,11 +38,11 @@
  * tried again on every round; if the app stops first, start-up recovery resends with the same
  * key, which the provider drops as a duplicate.
  */
-import type { TableName } from '../../../shared/contract';
+import { channelIds, type TableName } from '../../../shared/contract';
 import type { ChannelStatusInfo, Delivery, EngineStatus } from '../../../shared/domain';
 import type { Channel, ChannelId, SendResult } from '../channels/channel';
 import type { Clock } from '../clock';
-import { AppError, notFound } from '../errors';
+import { AppError, errorStack, notFound } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { businessDay } from '../schedule/zoned-time';
@@ -79,7 +79,6 @@ export const DEFAULT_SEND_TIMEOUT_MS = 2 * 60_000;
 /** `data.changed` from the engine at most this often during a burst (real time; the UI refreshes on it). */
 const DATA_EVENT_INTERVAL_MS = 250;
 
-const CHANNELS: readonly ChannelId[] = ['test', 'sms', 'whatsapp'];
 const CHANNEL_LABEL: Record<ChannelId, string> = { test: 'Test mode', sms: 'The SMS gateway', whatsapp: 'WhatsApp' };
 
 /** What the engine needs to know about channels (channels/channel-registry.ts). */
@@ -162,7 +161,7 @@ export class DeliveryEngine {
 
   constructor(private readonly deps: DeliveryEngineDeps) {
     this.env = createEngineStore(deps.store, deps.clock, deps.context, deps.mediaDir);
-    this.lanes = CHANNELS.map((id) => ({ id, running: null, heldUntil: 0, lastProbeAt: Number.NEGATIVE_INFINITY, plan: { state: 'idle' } }));
+    this.lanes = channelIds.map((id) => ({ id, running: null, heldUntil: 0, lastProbeAt: Number.NEGATIVE_INFINITY, plan: { state: 'idle' } }));
     this.random = deps.random ?? Math.random;
     this.sendTimeoutMs = deps.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   }
@@ -191,7 +190,7 @@ export class DeliveryEngine {
         });
       } catch (error) {
         // Whatever could not be recovered stays claimed and is tried again at the next start.
-        logger.error('Recovering interrupted deliveries failed', { error: describe(error) });
+        logger.error('Recovering interrupted deliveries failed', { error: errorStack(error) });
       }
       if (this.stopped) return;
       this.ready = true;
@@ -263,7 +262,7 @@ export class DeliveryEngine {
       blocked: this.blockedWork(sequences, now),
       sending: this.lanes.some((lane) => lane.running !== null),
       next,
-      sentToday: Math.max(...CHANNELS.map((id) => store.deliveries.sentBetween(id, day.startMs, day.endMs))),
+      sentToday: Math.max(...channelIds.map((id) => store.deliveries.sentBetween(id, day.startMs, day.endMs))),
       dailyCap: context.sending.pacing.dailyCap,
       unknownDeliveries: store.deliveries.countByStatus('unknown'),
       channels: this.deps.channels.statuses(),
@@ -280,18 +279,11 @@ export class DeliveryEngine {
 
   /** Holds every outgoing message until `resumeAll`, also across restarts. Sends in flight finish. */
   pauseAll(): EngineStatus {
-    this.deps.store.write(() => this.env.state.setPausedByOwner(true));
-    // A round forgets the planned sends, so the status shows nothing scheduled while paused.
-    this.wake();
-    this.publishStatus();
-    return this.status();
+    return this.setPausedByOwner(true);
   }
 
   resumeAll(): EngineStatus {
-    this.deps.store.write(() => this.env.state.setPausedByOwner(false));
-    this.wake();
-    this.publishStatus();
-    return this.status();
+    return this.setPausedByOwner(false);
   }
 
   /**
@@ -309,7 +301,7 @@ export class DeliveryEngine {
         throw new AppError('CONFLICT', `Only a message whose outcome is unknown can be resolved; this one is ${delivery.status}.`);
       }
       if (action === 'mark-as-sent') {
-        markSent(this.env, id, { sentAt: delivery.claimedAt ?? now, providerMessageId: null, note: 'Marked as sent by you.' }, 'unknown', now);
+        markSent(this.env, delivery, { sentAt: delivery.claimedAt ?? now, providerMessageId: null, note: 'Marked as sent by you.' }, 'unknown', now);
       } else {
         store.deliveries.resend(id, newDeliveryKey(), now);
         advanceSubscription(this.env, delivery.subscriptionId, now);
@@ -321,6 +313,14 @@ export class DeliveryEngine {
     const item = store.deliveries.findListItem(id);
     if (item === undefined) throw notFound('Delivery', id);
     return item;
+  }
+
+  private setPausedByOwner(paused: boolean): EngineStatus {
+    this.deps.store.write(() => this.env.state.setPausedByOwner(paused));
+    // A round forgets the planned sends, so the status shows nothing scheduled while paused.
+    this.wake();
+    // Worked out again only if publishing did not (stopped) or failed (then it throws to the caller).
+    return this.publishStatus() ?? this.status();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ export class DeliveryEngine {
         for (const lane of this.lanes) if (lane.running === null) lane.plan = { state: 'idle' };
       }
     } catch (error) {
-      this.deps.logger.error('A delivery round failed; trying again shortly', { error: describe(error) });
+      this.deps.logger.error('A delivery round failed; trying again shortly', { error: errorStack(error) });
     }
     this.armTimer(wakeAt, now);
     this.flushChanged();
@@ -391,7 +391,7 @@ export class DeliveryEngine {
       this.heartbeatWrittenAt = heartbeat.at;
     } catch (error) {
       // Only the catch-up setting's accuracy suffers; sending goes on.
-      this.deps.logger.warn('Could not write the engine heartbeat', { error: describe(error) });
+      this.deps.logger.warn('Could not write the engine heartbeat', { error: errorStack(error) });
     }
   }
 
@@ -402,7 +402,7 @@ export class DeliveryEngine {
     if (item === undefined) return { state: 'idle' };
     const channel = this.deps.channels.get(lane.id);
     const status = this.deps.channels.status(lane.id);
-    if (channel === null || status.state !== 'ready') return { state: 'blocked', reason: status.reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.` };
+    if (channel === null || status.state !== 'ready') return { state: 'blocked', reason: status.reason ?? notReady(lane.id) };
     // A broken setting must stop the channel here, not fail every message one by one in the claim.
     validateCatchUp(context.sending.catchUp);
     const from = Math.max(now, item.at, lane.heldUntil);
@@ -505,12 +505,9 @@ export class DeliveryEngine {
         const channel = channels.get(lane.id);
         if (channel === null || channel.status().state !== 'ready') {
           // Gone or down since the claim was written: give the claim back, unsent and uncounted.
-          const now = clock.now();
-          const reason = this.deps.channels.status(lane.id).reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.`;
+          const reason = this.notReadyReason(lane.id);
           this.recordAll(done);
-          this.deps.store.write(() => {
-            for (const c of [claim, ...held]) this.env.store.deliveries.markRetrying(c.deliveryId, { nextAttemptAt: now, error: reason, refund: true }, now);
-          });
+          this.giveBack([claim, ...held], reason);
           return;
         }
         const result = await this.send(channel, claim);
@@ -527,11 +524,11 @@ export class DeliveryEngine {
         const step = this.recordAndClaimNext(lane, batch);
         if (step === null) {
           this.pendingRecords.push(...batch);
-          if (held.length > 0) this.giveBack(held, `${CHANNEL_LABEL[lane.id]} is not ready.`);
+          if (held.length > 0) this.giveBack(held, notReady(lane.id));
           return;
         }
         if (channelDown) {
-          if (held.length > 0) this.giveBack(held, this.deps.channels.status(lane.id).reason ?? `${CHANNEL_LABEL[lane.id]} is not ready.`);
+          if (held.length > 0) this.giveBack(held, this.notReadyReason(lane.id));
           // The status normally says so already; if it does not, do not retry in a tight loop.
           lane.heldUntil = clock.now() + CHANNEL_DOWN_HOLD_MS;
           return;
@@ -540,7 +537,7 @@ export class DeliveryEngine {
       }
     } catch (error) {
       lane.heldUntil = clock.now() + ERROR_HOLD_MS;
-      logger.error(`Sending through ${lane.id} failed unexpectedly; it will be tried again in a minute`, { error: describe(error) });
+      logger.error(`Sending through ${lane.id} failed unexpectedly; it will be tried again in a minute`, { error: errorStack(error) });
     }
   }
 
@@ -558,7 +555,7 @@ export class DeliveryEngine {
       this.deps.logger.error('A message could not be prepared for sending; it is set aside as failed and the others go on', {
         channel: lane.id,
         item,
-        error: describe(error),
+        error: errorStack(error),
       });
       const tables = setAside(this.env, this.deps.logger, lane.id, item, setAsideReason(error), now);
       if (tables.length === 0) {
@@ -589,13 +586,14 @@ export class DeliveryEngine {
         }
         if (channelDown || this.env.state.pausedByOwner()) return [];
         const context = this.deps.context();
+        const sequences = this.env.sending.sequences();
         const pacing = pacingFor(lane.id, context.sending);
         // Several at once only when pacing cannot hold any of them back (the cap counts sent ones only).
         const limit = pacing.minGapSeconds === 0 && pacing.maxGapSeconds === 0 && pacing.dailyCap === null ? CLAIM_BATCH : 1;
         const claims: Claim[] = [];
         try {
           for (let round = 0; claims.length < limit && round < 2 * limit; round++) {
-            const plan = this.planLane(lane, now, context, this.env.sending.sequences());
+            const plan = this.planLane(lane, now, context, sequences);
             lane.plan = plan;
             if (plan.state !== 'scheduled' || plan.at > now) break;
             // Nested: a savepoint, rolled back alone if the claim fails.
@@ -605,7 +603,7 @@ export class DeliveryEngine {
             else if (outcome.tables.length === 0 || limit === 1) break;
           }
         } catch (error) {
-          logger.error('Could not claim the next message; trying again next round', { error: describe(error) });
+          logger.error('Could not claim the next message; trying again next round', { error: errorStack(error) });
         }
         return claims;
       });
@@ -614,7 +612,7 @@ export class DeliveryEngine {
     } catch (error) {
       logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
         deliveryIds: batch.map((pending) => pending.claim.deliveryId),
-        error: describe(error),
+        error: errorStack(error),
       });
       return null;
     }
@@ -647,8 +645,8 @@ export class DeliveryEngine {
       return await Promise.race([channel.send(claim.message, signal), cutOff]);
     } catch (error) {
       // The channel contract says send never rejects; treat a broken promise as a transient failure.
-      this.deps.logger.error('A channel rejected a send (a bug in the channel)', { channel: channel.id, error: describe(error) });
-      return { ok: false, error: { kind: 'transient', reason: 'Sending failed unexpectedly; it will be retried.', detail: describe(error) } };
+      this.deps.logger.error('A channel rejected a send (a bug in the channel)', { channel: channel.id, error: errorStack(error) });
+      return { ok: false, error: { kind: 'transient', reason: 'Sending failed unexpectedly; it will be retried.', detail: errorStack(error) } };
     }
   }
 
@@ -662,15 +660,14 @@ export class DeliveryEngine {
       this.deps.logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
         deliveryId: pending.claim.deliveryId,
         sent: pending.result.ok,
-        error: describe(error),
+        error: errorStack(error),
       });
       return false;
     }
   }
 
   private retryPendingRecords(): void {
-    const waiting = this.pendingRecords.splice(0);
-    for (const pending of waiting) if (!this.record(pending)) this.pendingRecords.push(pending);
+    this.recordAll(this.pendingRecords.splice(0));
   }
 
   private probeIfDue(lane: Lane, now: number): void {
@@ -679,7 +676,7 @@ export class DeliveryEngine {
     lane.lastProbeAt = now;
     const probe = channel
       .probe(this.abort.signal)
-      .catch((error: unknown) => this.deps.logger.warn(`Checking ${lane.id} failed`, { error: describe(error) }))
+      .catch((error: unknown) => this.deps.logger.warn(`Checking ${lane.id} failed`, { error: errorStack(error) }))
       .finally(() => this.probes.delete(probe));
     this.probes.add(probe);
   }
@@ -724,27 +721,38 @@ export class DeliveryEngine {
       const count = this.env.sending.dueCount(sequence.id, now);
       if (count > 0) byChannel.set(sequence.channel, (byChannel.get(sequence.channel) ?? 0) + count);
     }
-    for (const channel of CHANNELS) {
+    for (const channel of channelIds) {
       if (this.deps.channels.status(channel).state === 'ready') continue;
       const retries = this.deps.store.deliveries.retriesDueOn(channel, now);
       if (retries > 0) byChannel.set(channel, (byChannel.get(channel) ?? 0) + retries);
     }
     for (const [channel, count] of byChannel) {
-      blocked.push({ count, reason: this.deps.channels.status(channel).reason ?? `${CHANNEL_LABEL[channel]} is not ready.` });
+      blocked.push({ count, reason: this.notReadyReason(channel) });
     }
     return blocked;
   }
 
-  private publishStatus(): void {
-    if (this.stopped) return;
+  /** Why the channel cannot send: its status's reason, or that it is not ready. */
+  private notReadyReason(id: ChannelId): string {
+    return this.deps.channels.status(id).reason ?? notReady(id);
+  }
+
+  /**
+   * Announces the status if it changed since the last time. Returns it, or undefined when stopped
+   * or when it could not be worked out or announced (logged).
+   */
+  private publishStatus(): EngineStatus | undefined {
+    if (this.stopped) return undefined;
     try {
       const status = this.status();
       const json = JSON.stringify(status);
-      if (json === this.lastStatusJson) return;
+      if (json === this.lastStatusJson) return status;
       this.lastStatusJson = json;
       this.deps.events.emit('engine.status', status);
+      return status;
     } catch (error) {
-      this.deps.logger.error('Could not work out the engine status', { error: describe(error) });
+      this.deps.logger.error('Could not work out the engine status', { error: errorStack(error) });
+      return undefined;
     }
   }
 
@@ -775,6 +783,6 @@ export class DeliveryEngine {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+function notReady(id: ChannelId): string {
+  return `${CHANNEL_LABEL[id]} is not ready.`;
 }

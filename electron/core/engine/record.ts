@@ -20,6 +20,7 @@
  */
 import type { TableName } from '../../../shared/contract';
 import type { SendResult } from '../channels/channel';
+import type { Delivery } from '../store/delivery-repository';
 import { advanceSubscription } from './advance-subscription';
 import type { Claim } from './claim';
 import { pacingFor, type EngineStore } from './engine-store';
@@ -46,7 +47,7 @@ export function recordResult(env: EngineStore, claim: Claim, result: SendResult,
     if (delivery === undefined || delivery.status !== 'claimed') return { outcome: { kind: 'gone' }, tables: [] };
 
     if (result.ok) {
-      markSent(env, claim.deliveryId, { sentAt: now, providerMessageId: result.providerMessageId, note: result.note ?? null }, 'claimed', now);
+      markSent(env, delivery, { sentAt: now, providerMessageId: result.providerMessageId, note: result.note ?? null }, 'claimed', now);
       drawGap(env, claim, now, random);
       return { outcome: { kind: 'sent' }, tables: ['deliveries', 'subscriptions', 'messages', 'sequences'] };
     }
@@ -77,17 +78,16 @@ export function recordResult(env: EngineStore, claim: Claim, result: SendResult,
  */
 export function markSent(
   env: EngineStore,
-  deliveryId: number,
+  delivery: Pick<Delivery, 'id' | 'messageId' | 'subscriptionId'>,
   sent: { sentAt: number; providerMessageId: string | null; note: string | null },
   from: 'claimed' | 'unknown',
   now: number,
 ): void {
   const { store, sending } = env;
-  const delivery = store.deliveries.findById(deliveryId);
-  const message = delivery && store.messages.findById(delivery.messageId);
-  const state = delivery && store.subscriptions.findState(delivery.subscriptionId);
-  if (delivery === undefined || message === undefined || state === undefined) throw new Error(`Delivery ${deliveryId} lost its message or subscription.`);
-  if (!store.deliveries.markSent(deliveryId, sent, now, from)) throw new Error(`Delivery ${deliveryId} is no longer ${from}.`);
+  const message = store.messages.findById(delivery.messageId);
+  const state = store.subscriptions.findState(delivery.subscriptionId);
+  if (message === undefined || state === undefined) throw new Error(`Delivery ${delivery.id} lost its message or subscription.`);
+  if (!store.deliveries.markSent(delivery.id, sent, now, from)) throw new Error(`Delivery ${delivery.id} is no longer ${from}.`);
   sending.countMessageSent(message.id);
   if (message.position > state.lastSentPosition) {
     sending.recordProgress(state.id, { messageId: message.id, position: message.position, sentAt: sent.sentAt }, now);

@@ -57,7 +57,7 @@ export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport
       env.store.write(() => {
         switch (found.outcome) {
           case 'sent':
-            markSent(env, delivery.id, { sentAt: delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
+            markSent(env, delivery, { sentAt: delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
             report.recordedSent++;
             return;
           case 'not-sent':

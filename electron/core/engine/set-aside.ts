@@ -18,6 +18,7 @@
  */
 import type { TableName } from '../../../shared/contract';
 import type { ChannelId } from '../channels/channel';
+import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkItem } from './claim';
 import type { EngineStore } from './engine-store';
@@ -36,7 +37,7 @@ export function isStoreFailure(error: unknown): boolean {
 
 /** The owner-facing reason for a delivery that was set aside. */
 export function setAsideReason(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return `Not sent: something unexpected went wrong while preparing this message (${detail.slice(0, 200)}). The other messages went on; check this message and the contact's details.`;
 }
 

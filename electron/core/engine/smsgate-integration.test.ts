@@ -13,6 +13,7 @@ import { silentLogger } from '../logger';
 import { MemorySecretStore } from '../secrets/secret-store';
 import { makeTempDir, type TempDir } from '../store/test-store';
 import { ManualClock, ManualTimers } from './manual-timers';
+import { seeded } from './seeded-random';
 
 const ZONE = 'Europe/Berlin';
 const SUBSCRIBERS = 200;
@@ -21,17 +22,6 @@ const MAX_GAP_S = 60;
 const DAILY_CAP = 300;
 /** Monday 2 November 2026, 08:00 in Berlin: still quiet hours. */
 const START = Date.UTC(2026, 10, 2, 7, 0);
-
-/** A small deterministic PRNG (mulberry32), so gaps vary but the run is repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sending a sequence to 200 subscribers through a fake SMSGate', () => {
   let temp: TempDir;

@@ -18,6 +18,7 @@
  *   which also wakes the delivery engine.
  */
 import type { Clock } from '../clock';
+import { errorMessage } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { ScheduleContext } from '../schedule/timing-rules';
@@ -103,7 +104,7 @@ export function createRecomputeRunner(deps: RecomputeRunnerDeps): RecomputeRunne
         const deadline = performance.now() + sliceMs;
         progress = withRelaxedSync(store.db, () => store.write(() => continueRecompute(store, sequenceId, ctx, deadline)));
       } catch (error) {
-        logger.error('Recomputing due times after an edit failed; trying again later', { sequenceId, error: describe(error) });
+        logger.error('Recomputing due times after an edit failed; trying again later', { sequenceId, error: errorMessage(error) });
         retryLater();
         return;
       }
@@ -135,7 +136,7 @@ export function createRecomputeRunner(deps: RecomputeRunnerDeps): RecomputeRunne
       store.write(() => requestRecomputeOfAll(store, clock.now()));
     } catch (error) {
       // The settings are saved already; the engine still keeps to the new window when it sends.
-      logger.error('Could not queue the recompute of due times after a settings change', { error: describe(error) });
+      logger.error('Could not queue the recompute of due times after a settings change', { error: errorMessage(error) });
       return;
     }
     lastContext = context;
@@ -176,8 +177,4 @@ export function createRecomputeRunner(deps: RecomputeRunnerDeps): RecomputeRunne
 /** Lets I/O and timers run between two slices. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

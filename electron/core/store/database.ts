@@ -9,6 +9,7 @@
  * weaker guarantees than we promise.
  */
 import Database from 'better-sqlite3';
+import { errorMessage } from '../errors';
 
 export type SqliteDatabase = Database.Database;
 
@@ -22,7 +23,7 @@ export function openDatabase(filePath: string): SqliteDatabase {
   try {
     db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS });
   } catch (cause) {
-    throw new Error(`Could not open the database at ${filePath}: ${describe(cause)}`, { cause });
+    throw new Error(`Could not open the database at ${filePath}: ${errorMessage(cause)}`, { cause });
   }
   try {
     configure(db, filePath);
@@ -40,7 +41,7 @@ function configure(db: SqliteDatabase, filePath: string): void {
     journalMode = db.pragma('journal_mode = WAL', { simple: true });
   } catch (cause) {
     throw new Error(
-      `The file ${filePath} is not a Sequence Automation database (or it is damaged): ${describe(cause)}`,
+      `The file ${filePath} is not a Sequence Automation database (or it is damaged): ${errorMessage(cause)}`,
       { cause },
     );
   }
@@ -64,8 +65,4 @@ function configure(db: SqliteDatabase, filePath: string): void {
       );
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

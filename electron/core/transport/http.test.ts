@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { EventBus } from '../events';
 import { createDispatcher } from './dispatch';
 import { startHttpServer, type HttpServerHandle } from './http';
-import { fakeHandlers, recordingLogger, sampleSequence } from './test-support';
+import { fakeHandlers, recordingLogger, sampleSequence, sseReader } from './test-support';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -245,15 +245,7 @@ describe('startHttpServer', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const body = res.body;
     if (!body) throw new Error('no body');
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-    let received = '';
-    const readUntil = async (needle: string): Promise<void> => {
-      while (!received.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${JSON.stringify(needle)}`);
-        received += value;
-      }
-    };
+    const readUntil = sseReader(body);
 
     await readUntil(': connected');
     bus.dataChanged('sequences', 'messages');

@@ -13,6 +13,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ApiResult } from '../../../shared/contract';
 import { isMethodName } from '../../../shared/contract';
+import { errorStack } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { bearerToken, createTokenCheck } from './bearer-token';
@@ -149,7 +150,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       logger.error('HTTP request failed', {
         method: req.method,
         path: req.url?.split('?', 1)[0],
-        error: error instanceof Error ? error.stack ?? error.message : String(error),
+        error: errorStack(error),
       });
       if (!res.headersSent) sendResponse(res, failureOf('INTERNAL', INTERNAL_MESSAGE));
       else res.destroy();

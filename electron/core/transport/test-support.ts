@@ -44,3 +44,19 @@ export function sampleSequence(overrides: Partial<MethodOutput<'sequences.create
     ...overrides,
   };
 }
+
+/**
+ * Reads an event stream's body as text; the function it returns resolves once everything read so
+ * far contains `needle` (and throws if the stream ends first).
+ */
+export function sseReader(body: ReadableStream<Uint8Array>): (needle: string) => Promise<void> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let received = '';
+  return async (needle) => {
+    while (!received.includes(needle)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${JSON.stringify(needle)}`);
+      received += value;
+    }
+  };
+}
