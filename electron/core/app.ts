@@ -83,6 +83,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
   const machineTimeZone = options.machineTimeZone ?? detectMachineTimeZone();
 
   const dbPath = path.join(dataDir, DATABASE_FILE_NAME);
+  const mediaDir = path.join(dataDir, MEDIA_DIR_NAME);
   const store = openStore(dbPath);
   try {
     if (store.migration.applied.length > 0) {
@@ -110,7 +111,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       logger,
       channels,
       context: () => settings.sendingContext(),
-      mediaDir: path.join(dataDir, MEDIA_DIR_NAME),
+      mediaDir,
       ...(options.engine?.random === undefined ? {} : { random: options.engine.random }),
     });
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };
@@ -119,7 +120,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
     const handlers = createApiHandlers({
       sequences: new SequenceService(deps),
       messages: new MessageService(deps, settings),
-      media: new MediaService(deps, path.join(dataDir, MEDIA_DIR_NAME)),
+      media: new MediaService(deps, mediaDir),
       settings,
       schedulePreview: new SchedulePreviewService(deps, settings),
       contacts: new ContactService(deps, settings),

@@ -3,11 +3,11 @@
  * statements (sending-repository.ts), its persisted state, the sending settings and where media
  * files live. Built once by the engine; the steps (claim, record, recovery, resolve) take it.
  */
-import path from 'node:path';
 import type { SendingSettings } from '../../../shared/domain';
 import type { ChannelId, MediaAttachment } from '../channels/channel';
 import type { Clock } from '../clock';
 import type { DueContext } from '../services/subscription-progress';
+import { mediaFilePath } from '../store/media-repository';
 import { SendingRepository } from '../store/sending-repository';
 import type { Store } from '../store/store';
 import { EngineState } from './engine-state';
@@ -39,7 +39,7 @@ export function createEngineStore(store: Store, clock: Clock, context: () => Sen
       const stored = store.media.findById(mediaId);
       if (stored === undefined) return null;
       return {
-        filePath: path.join(mediaDir, `${stored.media.sha256}.${stored.extension}`),
+        filePath: mediaFilePath(mediaDir, stored.media.sha256, stored.extension),
         mimeType: stored.media.mimeType,
         fileName: stored.media.fileName,
       };

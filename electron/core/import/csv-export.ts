@@ -5,16 +5,16 @@
  * - Columns: phone and name, then one column per attribute (every key any exported contact has, in
  *   alphabetical order); for subscribers also their place in the sequence first. Times are ISO 8601
  *   in the business time zone. An exported contacts file imports back as it is.
- * - Rows are read in pages from the repositories (the same queries as the paged views). The CSV
- *   worker runs an export inside one read transaction, so every page comes from the same snapshot;
- *   running it there keeps 100,000 rows of reading and formatting off the main thread
- *   (export-service.ts).
+ * - Rows are read by one query each (the repositories' iterators), in the order of the paged views
+ *   (contacts by name, subscribers by subscription time), with the contacts' attributes. The CSV worker runs an export
+ *   inside one read transaction, so everything comes from the same snapshot; running it there keeps
+ *   100,000 rows of reading and formatting off the main thread (export-service.ts).
  * - File names carry the business date: `contacts-2026-11-25.csv`,
  *   `subscribers-welcome-series-2026-11-25.csv`.
  */
 import type { z } from 'zod';
 import type { CsvExportSchema } from '../../../shared/contract';
-import type { Contact, Subscriber } from '../../../shared/domain';
+import type { Contact } from '../../../shared/domain';
 import { notFound } from '../errors';
 import type { Store } from '../store/store';
 import { toCsv } from './csv-write';
@@ -31,8 +31,6 @@ export interface ExportContext {
   timeZone: string;
 }
 
-const PAGE = 2000;
-
 export class CsvExporter {
   constructor(
     private readonly store: Store,
@@ -44,8 +42,7 @@ export class CsvExporter {
   }
 
   contacts(input: { search: string }): CsvExport {
-    const { store } = this;
-    const contacts = readAll((offset) => store.contacts.list({ search: input.search, sort: 'name', direction: 'asc', offset, limit: PAGE }));
+    const contacts = [...this.store.contacts.iterate(input.search)];
     const keys = attributeKeys(contacts);
     const header = ['Phone', 'Name', ...attributeHeaders(keys, ['Phone', 'Name'])];
     const rows = contacts.map((contact) => [contact.phone, contact.name, ...keys.map((key) => contact.attributes[key] ?? '')]);
@@ -54,46 +51,31 @@ export class CsvExporter {
 
   subscribers(input: { sequenceId: number }): CsvExport {
     const { store } = this;
-    const sequence = store.sequences.findById(input.sequenceId);
-    if (sequence === undefined) throw notFound('Sequence', input.sequenceId);
-    const subscribers = readAll((offset) =>
-      store.subscriptions.list({ sequenceId: sequence.id, search: '', status: null, sort: 'subscribedAt', direction: 'asc', offset, limit: PAGE }),
-    );
-    const attributesOf = new Map(subscribers.map((s) => [s.contactId, store.contacts.findById(s.contactId)?.attributes ?? {}]));
-    const keys = attributeKeys([...attributesOf.values()].map((attributes) => ({ attributes })));
+    const sequenceName = store.sequences.nameOf(input.sequenceId);
+    if (sequenceName === undefined) throw notFound('Sequence', input.sequenceId);
+    const subscribers = [...store.subscriptions.iterateBySequence(input.sequenceId)];
+    const keys = attributeKeys(subscribers);
     const fixed = ['Phone', 'Name', 'Status', 'Subscribed at', 'Last message', 'Last sent at', 'Next message', 'Next due at', 'Messages sent'];
     const header = [...fixed, ...attributeHeaders(keys, fixed)];
     const iso = zonedIsoFormatter(this.context.timeZone);
-    const rows = subscribers.map((s: Subscriber) => {
-      const attributes = attributesOf.get(s.contactId) ?? {};
-      return [
-        s.phone,
-        s.name,
-        s.status,
-        iso(s.subscribedAt),
-        s.lastSentMessage?.name ?? '',
-        iso(s.lastSentAt),
-        s.nextMessage?.name ?? '',
-        iso(s.nextDueAt),
-        String(s.sentCount),
-        ...keys.map((key) => attributes[key] ?? ''),
-      ];
-    });
-    return { fileName: `subscribers-${slug(sequence.name, sequence.id)}-${this.today()}.csv`, csv: toCsv(header, rows), rowCount: rows.length };
+    const rows = subscribers.map((s) => [
+      s.phone,
+      s.name,
+      s.status,
+      iso(s.subscribedAt),
+      s.lastSentMessage?.name ?? '',
+      iso(s.lastSentAt),
+      s.nextMessage?.name ?? '',
+      iso(s.nextDueAt),
+      String(s.sentCount),
+      ...keys.map((key) => s.attributes[key] ?? ''),
+    ]);
+    return { fileName: `subscribers-${slug(sequenceName, input.sequenceId)}-${this.today()}.csv`, csv: toCsv(header, rows), rowCount: rows.length };
   }
 
   /** The business date, YYYY-MM-DD. */
   private today(): string {
     return zonedIsoFormatter(this.context.timeZone)(this.context.now).slice(0, 10);
-  }
-}
-
-function readAll<T>(page: (offset: number) => { rows: T[]; total: number }): T[] {
-  const all: T[] = [];
-  for (;;) {
-    const { rows } = page(all.length);
-    all.push(...rows);
-    if (rows.length < PAGE) return all;
   }
 }
 

@@ -49,7 +49,7 @@ function run(store: Store, job: CsvJob, send: (message: CsvWorkerMessage) => voi
     return { type: 'imported', result };
   }
   const exporter = new CsvExporter(store, { now: job.now, timeZone: job.timeZone });
-  // One read transaction: every page comes from the same snapshot, whatever commits meanwhile.
+  // One read transaction: every read comes from the same snapshot, whatever commits meanwhile.
   const result = store.db.transaction(() => exporter.export(job.request)).deferred();
   return { type: 'exported', result };
 }

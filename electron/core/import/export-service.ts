@@ -46,7 +46,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
     contacts: ({ search }) => run({ kind: 'contacts', search }),
     subscribers: async ({ sequenceId }) => {
       // Answered here at once rather than after starting a thread.
-      if (deps.store.sequences.findById(sequenceId) === undefined) throw notFound('Sequence', sequenceId);
+      if (!deps.store.sequences.exists(sequenceId)) throw notFound('Sequence', sequenceId);
       return run({ kind: 'subscribers', sequenceId });
     },
   };

@@ -57,7 +57,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
 
   async function run(input: ImportInput): Promise<ImportResult> {
     if (running !== null) throw new AppError('CONFLICT', 'An import is already running. Wait for it to finish or cancel it.');
-    if (input.sequenceId !== null && deps.store.sequences.findById(input.sequenceId) === undefined) {
+    if (input.sequenceId !== null && !deps.store.sequences.exists(input.sequenceId)) {
       throw notFound('Sequence', input.sequenceId);
     }
     const cancelBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);

@@ -37,7 +37,7 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
   let totalRows = 0;
 
   try {
-    if (input.sequenceId !== null && store.sequences.findById(input.sequenceId) === undefined) {
+    if (input.sequenceId !== null && !store.sequences.exists(input.sequenceId)) {
       throw notFound('Sequence', input.sequenceId);
     }
     checkCancelled();

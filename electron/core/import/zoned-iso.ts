@@ -3,26 +3,19 @@
  * a spreadsheet shows the shop's wall-clock time and the instant stays exact.
  *
  * An export may format 300,000 instants, and asking the zone database for each costs microseconds
- * apiece, so offsets are cached per minute (zone transitions fall on whole minutes).
+ * apiece, so offsets come from the timing rules' cache (`offsetMs`, per zone and UTC hour).
  */
 import { IANAZone } from 'luxon';
-
-const MINUTE_MS = 60_000;
+import { MINUTE_MS, offsetMs } from '../schedule/zoned-time';
 
 export function zonedIsoFormatter(timeZone: string): (ms: number | null) => string {
   const zone = IANAZone.create(timeZone);
   if (!zone.isValid) throw new Error(`Unknown time zone: ${timeZone}`);
-  const offsets = new Map<number, number>();
   return (ms) => {
     if (ms === null) return '';
-    const minute = Math.floor(ms / MINUTE_MS);
-    let offsetMinutes = offsets.get(minute);
-    if (offsetMinutes === undefined) {
-      offsetMinutes = zone.offset(ms);
-      offsets.set(minute, offsetMinutes);
-    }
-    const local = new Date(ms + offsetMinutes * MINUTE_MS).toISOString().slice(0, 19);
-    return `${local}${formatOffset(offsetMinutes)}`;
+    const offset = offsetMs(zone, ms);
+    const local = new Date(ms + offset).toISOString().slice(0, 19);
+    return `${local}${formatOffset(offset / MINUTE_MS)}`;
   };
 }
 

@@ -45,9 +45,6 @@ export interface SendingWindow {
   closedDates: readonly string[];
 }
 
-/** A window that allows every instant. */
-export const ALWAYS_OPEN: SendingWindow = { quietHours: null, allowedWeekdays: [1, 2, 3, 4, 5, 6, 7], closedDates: [] };
-
 /** How far ahead the search looks before declaring the window impossible. */
 export const WINDOW_SEARCH_DAYS = 400;
 

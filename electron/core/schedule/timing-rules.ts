@@ -37,8 +37,6 @@ import { validation } from '../errors';
 import { nextAllowedInstant, type SendingWindow } from './sending-window';
 import { HOUR_MS, MINUTE_MS, addCalendarDays, instantOf, parseTimeOfDay, wallTimeAt, zoneOf } from './zoned-time';
 
-export { nextAllowedInstant, type SendingWindow } from './sending-window';
-
 export interface MessageTiming {
   delayAmount: number;
   delayUnit: DelayUnit;

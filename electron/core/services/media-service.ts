@@ -12,6 +12,7 @@ import path from 'node:path';
 import { LIMITS, type ParsedInput } from '../../../shared/contract';
 import type { Media } from '../../../shared/domain';
 import { AppError, validation } from '../errors';
+import { mediaFilePath } from '../store/media-repository';
 import { displayFileName } from './media-file-name';
 import { detectMediaType } from './media-type';
 import type { ServiceDeps } from './service-deps';
@@ -25,11 +26,6 @@ export class MediaService {
   ) {
     mkdirSync(mediaDir, { recursive: true });
     this.removeLeftoverTempFiles();
-  }
-
-  /** Where a stored media file lives (for the sending engine). */
-  filePath(sha256: string, extension: string): string {
-    return path.join(this.mediaDir, `${sha256}.${extension}`);
   }
 
   async add(input: ParsedInput<'media.add'>): Promise<Media> {
@@ -47,7 +43,7 @@ export class MediaService {
       );
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await this.writeFile(this.filePath(sha256, type.extension), bytes);
+    await this.writeFile(mediaFilePath(this.mediaDir, sha256, type.extension), bytes);
 
     const { store, clock, events } = this.deps;
     // Find-or-insert in one transaction: two uploads of the same file settle on one row.

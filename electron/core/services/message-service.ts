@@ -25,7 +25,7 @@ export class MessageService {
     const { store, clock } = this.deps;
     const { sequenceId, enabled, ...fields } = input;
     const message = store.write(() => {
-      if (store.sequences.findById(sequenceId) === undefined) throw notFound('Sequence', sequenceId);
+      if (!store.sequences.exists(sequenceId)) throw notFound('Sequence', sequenceId);
       this.assertValidFields(fields);
       const now = clock.now();
       const id = store.messages.append(sequenceId, fields, enabled, now);
@@ -85,7 +85,7 @@ export class MessageService {
     const { store, clock } = this.deps;
     const { sequenceId, orderedIds } = input;
     const messages = store.write(() => {
-      if (store.sequences.findById(sequenceId) === undefined) throw notFound('Sequence', sequenceId);
+      if (!store.sequences.exists(sequenceId)) throw notFound('Sequence', sequenceId);
       const current = store.messages.idsBySequence(sequenceId);
       if (!isPermutation(orderedIds, current)) {
         throw validation(

@@ -17,7 +17,7 @@ export class SchedulePreviewService {
 
   preview(input: ParsedInput<'sequences.previewSchedule'>): SchedulePreview {
     const { store, clock } = this.deps;
-    if (store.sequences.findById(input.id) === undefined) throw notFound('Sequence', input.id);
+    if (!store.sequences.exists(input.id)) throw notFound('Sequence', input.id);
     const enabled = store.messages.listBySequence(input.id).filter((message) => message.enabled);
     const ctx = this.settings.scheduleContext();
     const subscribedAt = input.subscribedAt ?? clock.now();

@@ -44,7 +44,7 @@ export class SettingsService {
   private readonly sendingParse = new ParseMemo<SendingSettings>();
   /**
    * The time zone and sending settings as last read, for the delivery engine, which asks several
-   * times per message. This service is their only writer (the import worker's connection never
+   * times per message, and for the timing rules (`scheduleContext`). This service is their only writer (the import worker's connection never
    * writes settings), so `update` drops the copy once its write has settled, committed or not,
    * and the next read goes to the database again.
    */
@@ -61,7 +61,8 @@ export class SettingsService {
 
   /** What the timing rules need from the settings: the business time zone and the sending window. */
   scheduleContext(): ScheduleContext {
-    return { timeZone: this.timeZone(), window: this.sending().window };
+    const { timeZone, sending } = this.sendingContext();
+    return { timeZone, window: sending.window };
   }
 
   /** The time zone and sending policies together, as the delivery engine reads them on every round. */

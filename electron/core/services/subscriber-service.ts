@@ -42,29 +42,29 @@ export class SubscriberService {
     const { store, clock, events } = this.deps;
     const phone = normalizePhone(input.phone, this.settings.get().defaultCountry);
     const subscriber = store.write(() => {
-      const sequence = store.sequences.findById(input.sequenceId);
-      if (sequence === undefined) throw notFound('Sequence', input.sequenceId);
+      const sequenceName = store.sequences.nameOf(input.sequenceId);
+      if (sequenceName === undefined) throw notFound('Sequence', input.sequenceId);
       const now = clock.now();
       const existing = store.contacts.findByPhone(phone);
       if (existing !== undefined) {
         const who = existing.name || input.name || phone;
-        const live = store.subscriptions.findLive(existing.id, sequence.id);
+        const live = store.subscriptions.findLive(existing.id, input.sequenceId);
         if (live !== undefined) {
           const paused = live.status === 'paused' ? ' (paused)' : '';
-          throw new AppError('CONFLICT', `${who} is already subscribed to “${sequence.name}”${paused}.`, 'phone');
+          throw new AppError('CONFLICT', `${who} is already subscribed to “${sequenceName}”${paused}.`, 'phone');
         }
         if (existing.optedOutAt !== null) {
           throw new AppError('CONFLICT', `${who} has opted out of messages from the shop and cannot be subscribed.`, 'phone');
         }
       }
       const { id: contactId } = store.contacts.upsertByPhone(
-        { phone, name: input.name, attributes: input.attributes, source: 'manual', consentNote: `Added by hand to “${sequence.name}”` },
+        { phone, name: input.name, attributes: input.attributes, source: 'manual', consentNote: `Added by hand to “${sequenceName}”` },
         now,
       );
       const subscribedAt = input.startAt ?? now;
-      const next = firstDue(store.messages.listBySequence(sequence.id), subscribedAt, this.dueContext(now));
-      const id = store.subscriptions.insertActive({ contactId, sequenceId: sequence.id, source: 'manual', subscribedAt, ...next }, now);
-      if (id === undefined) throw new Error(`Contact ${contactId} became subscribed to sequence ${sequence.id} inside this transaction.`);
+      const next = firstDue(store.messages.listBySequence(input.sequenceId), subscribedAt, this.dueContext(now));
+      const id = store.subscriptions.insertActive({ contactId, sequenceId: input.sequenceId, source: 'manual', subscribedAt, ...next }, now);
+      if (id === undefined) throw new Error(`Contact ${contactId} became subscribed to sequence ${input.sequenceId} inside this transaction.`);
       return this.subscriber(id);
     });
     events.dataChanged('contacts', 'subscriptions', 'sequences');
@@ -73,7 +73,7 @@ export class SubscriberService {
 
   list(input: ParsedInput<'subscribers.list'>): { rows: Subscriber[]; total: number } {
     const { store } = this.deps;
-    if (store.sequences.findById(input.sequenceId) === undefined) throw notFound('Sequence', input.sequenceId);
+    if (!store.sequences.exists(input.sequenceId)) throw notFound('Sequence', input.sequenceId);
     return store.subscriptions.list(input);
   }
 
@@ -83,15 +83,15 @@ export class SubscriberService {
     const state = store.subscriptions.findState(id);
     if (subscriber === undefined || state === undefined) throw notFound('Subscriber', id);
     const contact = store.contacts.findById(subscriber.contactId);
-    const sequence = store.sequences.findById(subscriber.sequenceId);
-    if (contact === undefined || sequence === undefined) throw new Error(`Subscription ${id} lost its contact or sequence.`);
+    const sequenceName = store.sequences.nameOf(subscriber.sequenceId);
+    if (contact === undefined || sequenceName === undefined) throw new Error(`Subscription ${id} lost its contact or sequence.`);
     const timeline = buildTimeline(
-      store.messages.listBySequence(sequence.id),
+      store.messages.listBySequence(subscriber.sequenceId),
       state,
       store.deliveries.listBySubscription(id),
       this.dueContext(clock.now()),
     );
-    return { subscriber, contact, sequenceName: sequence.name, timeline };
+    return { subscriber, contact, sequenceName, timeline };
   }
 
   /**

@@ -26,8 +26,7 @@
  * thread).
  */
 import { dueAtAfter, type MessageTiming, type ScheduleContext } from '../schedule/timing-rules';
-import type { SqliteDatabase } from '../store/database';
-import { RecomputeQueueRepository, type RecomputeJob, type RecomputePhase } from '../store/recompute-queue-repository';
+import type { RecomputeJob, RecomputePhase } from '../store/recompute-queue-repository';
 import type { Store } from '../store/store';
 import type { NextMessage, SubscriptionState } from '../store/subscription-repository';
 
@@ -144,7 +143,7 @@ const PHASES: readonly RecomputePhase[] = ['active', 'paused'];
  *   it sends (engine/claim.ts).
  */
 export function recomputeForSequence(store: Store, sequenceId: number, ctx: DueContext): number {
-  const queue = recomputeQueueOf(store.db);
+  const queue = store.recomputeQueue;
   if (store.subscriptions.countLive(sequenceId, SYNC_RECOMPUTE_MAX + 1) > SYNC_RECOMPUTE_MAX) {
     queue.request(sequenceId, ctx.now);
     return 0;
@@ -167,7 +166,7 @@ export function recomputeForSequence(store: Store, sequenceId: number, ctx: DueC
 
 /** Asks the runner to recompute every sequence, whatever its size (the time zone or sending window changed). */
 export function requestRecomputeOfAll(store: Store, now: number): void {
-  recomputeQueueOf(store.db).requestAll(now);
+  store.recomputeQueue.requestAll(now);
 }
 
 export interface RecomputeProgress {
@@ -184,7 +183,7 @@ export interface RecomputeProgress {
  * caller's transaction (one slice of the runner).
  */
 export function continueRecompute(store: Store, sequenceId: number, ctx: DueContext, deadline: number): RecomputeProgress {
-  const queue = recomputeQueueOf(store.db);
+  const queue = store.recomputeQueue;
   const job = queue.find(sequenceId);
   if (job === undefined) return { done: true, read: 0, changed: 0 };
   const plan = planOf(store, sequenceId, ctx);
@@ -211,7 +210,7 @@ export function continueRecompute(store: Store, sequenceId: number, ctx: DueCont
 
 /** The recompute requested longest ago, if any is pending (for the runner). */
 export function pendingRecompute(store: Store): RecomputeJob | undefined {
-  return recomputeQueueOf(store.db).oldest();
+  return store.recomputeQueue.oldest();
 }
 
 /** What every batch of one sequence's recompute shares. */
@@ -282,16 +281,4 @@ function recomputeBatch(
     changed++;
   }
   return { read: rows.length, changed, lastId: last.id, exhausted: rows.length < BATCH };
-}
-
-// One queue repository per connection: the edit's call site has only the store.
-const queues = new WeakMap<SqliteDatabase, RecomputeQueueRepository>();
-
-function recomputeQueueOf(db: SqliteDatabase): RecomputeQueueRepository {
-  let queue = queues.get(db);
-  if (queue === undefined) {
-    queue = new RecomputeQueueRepository(db);
-    queues.set(db, queue);
-  }
-  return queue;
 }

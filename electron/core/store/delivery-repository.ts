@@ -19,7 +19,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Delivery as ApiDelivery } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
 import { toChannelId, toDeliveryStatus, type ChannelId, type DeliveryStatus } from './row-values';
-import { foldForSearch, phoneDigitsOf } from './search-key';
+import { scanCondition, searchTermsOf } from './contact-search';
 
 interface DeliveryRow {
   id: number;
@@ -349,13 +349,13 @@ export class DeliveryRepository {
    * `deliveries_updated_at` without a status, `deliveries_status_updated` with one.
    */
   list(query: DeliveryListQuery): { rows: ApiDelivery[]; total: number } {
-    const term = foldForSearch(query.search.trim());
+    const { term, digits } = searchTermsOf(query.search);
     const params: ListParams = {
       status: query.status,
       channel: query.channel,
       sequenceId: query.sequenceId,
       term,
-      digits: phoneDigitsOf(term),
+      digits,
       limit: query.limit,
       offset: query.offset,
     };
@@ -388,6 +388,8 @@ export class DeliveryRepository {
   }
 }
 
+/** The contact's folded name contains the term, or its phone the term's digits (contact-search.ts). */
+const SEARCH = scanCondition('c');
 const LIST_FROM = `
   FROM deliveries d
   JOIN subscriptions s ON s.id = d.subscription_id
@@ -403,7 +405,7 @@ function listWhere(query: DeliveryListQuery, searching: boolean): string {
   if (query.status !== null) parts.push('d.status = @status');
   if (query.channel !== null) parts.push('d.channel = @channel');
   if (query.sequenceId !== null) parts.push('s.sequence_id = @sequenceId');
-  if (searching) parts.push(`(instr(c.name_key, @term) > 0 OR (@digits <> '' AND instr(c.phone, @digits) > 0))`);
+  if (searching) parts.push(SEARCH);
   return parts.join(' AND ');
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Media, MediaKind } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
 import { toMediaKind } from './row-values';
@@ -28,6 +29,11 @@ export interface NewMedia {
 export interface StoredMedia {
   media: Media;
   extension: string;
+}
+
+/** Where a stored media file lives: `<mediaDir>/<sha256>.<extension>`. */
+export function mediaFilePath(mediaDir: string, sha256: string, extension: string): string {
+  return path.join(mediaDir, `${sha256}.${extension}`);
 }
 
 const COLUMNS = 'id, sha256, file_name, mime_type, kind, extension, size_bytes, created_at';

@@ -32,7 +32,6 @@ export class RecomputeQueueRepository {
   private readonly selectOldest;
   private readonly updateCursor;
   private readonly deleteRow;
-  private readonly countRows;
 
   constructor(db: SqliteDatabase) {
     // A request while one is in flight starts the walk over: rows already done used the old messages.
@@ -53,7 +52,6 @@ export class RecomputeQueueRepository {
       'UPDATE recompute_queue SET phase = @phase, after_id = @afterId WHERE sequence_id = @sequenceId',
     );
     this.deleteRow = db.prepare<[number]>('DELETE FROM recompute_queue WHERE sequence_id = ?');
-    this.countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM recompute_queue');
   }
 
   /** Asks for the sequence to be recomputed from the start. */
@@ -84,10 +82,6 @@ export class RecomputeQueueRepository {
   /** The sequence is up to date (or gone). */
   finish(sequenceId: number): void {
     this.deleteRow.run(sequenceId);
-  }
-
-  count(): number {
-    return this.countRows.get()?.n ?? 0;
   }
 }
 

@@ -18,7 +18,6 @@ import type { MediaKind } from '../../../shared/domain';
 
 export type ContactSource = (typeof contactSources)[number];
 export type SubscriptionSource = (typeof subscriptionSources)[number];
-export { deliveryStatuses } from '../../../shared/contract';
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export function toBoolean(value: number): boolean {
@@ -30,15 +29,11 @@ export function fromBoolean(value: boolean): 0 | 1 {
 }
 
 export function toDelayUnit(value: string): DelayUnit {
-  const unit = delayUnits.find((u) => u === value);
-  if (unit === undefined) throw new Error(`Unknown delay unit in the database: ${value}`);
-  return unit;
+  return oneOf(delayUnits, value, 'delay unit');
 }
 
 export function toMediaKind(value: string): MediaKind {
-  const kind = mediaKinds.find((k) => k === value);
-  if (kind === undefined) throw new Error(`Unknown media kind in the database: ${value}`);
-  return kind;
+  return oneOf(mediaKinds, value, 'media kind');
 }
 
 export function toSubscriptionStatus(value: string): SubscriptionStatus {

@@ -48,6 +48,7 @@ const SUMMARY = `
 export class SequenceRepository {
   private readonly selectAll;
   private readonly selectOne;
+  private readonly selectName;
   private readonly selectIdByNameKey;
   private readonly insertRow;
   private readonly updateRow;
@@ -59,6 +60,7 @@ export class SequenceRepository {
     // order and skip a sort.
     this.selectAll = db.prepare<[], SummaryRow>(`${SUMMARY} GROUP BY s.name_key ORDER BY s.name_key`);
     this.selectOne = db.prepare<[number], SummaryRow>(`${SUMMARY} WHERE s.id = ? GROUP BY s.id`);
+    this.selectName = db.prepare<[number], { name: string }>('SELECT name FROM sequences WHERE id = ?');
     this.selectIdByNameKey = db.prepare<[string], { id: number }>('SELECT id FROM sequences WHERE name_key = ?');
     this.insertRow = db.prepare<[{ name: string; nameKey: string; description: string; active: 0 | 1; channel: ChannelId | null; now: number }]>(
       `INSERT INTO sequences (name, name_key, description, active, channel, created_at, updated_at)
@@ -83,6 +85,16 @@ export class SequenceRepository {
   findById(id: number): SequenceSummary | undefined {
     const row = this.selectOne.get(id);
     return row && toSummary(row);
+  }
+
+  /** Whether the sequence exists: `findById` without its counts. */
+  exists(id: number): boolean {
+    return this.selectName.get(id) !== undefined;
+  }
+
+  /** The sequence's name, or undefined when no such sequence: `findById` without its counts. */
+  nameOf(id: number): string | undefined {
+    return this.selectName.get(id)?.name;
   }
 
   /** The id of the sequence that already uses this name (compared case-insensitively), if any. */

@@ -10,6 +10,7 @@ import { DeliveryRepository } from './delivery-repository';
 import { MediaRepository } from './media-repository';
 import { MessageRepository } from './message-repository';
 import { migrate, type MigrationResult } from './migrations/runner';
+import { RecomputeQueueRepository } from './recompute-queue-repository';
 import { SequenceRepository } from './sequence-repository';
 import { SettingsRepository } from './settings-repository';
 import { SubscriptionRepository } from './subscription-repository';
@@ -24,6 +25,7 @@ export interface Store {
   readonly contacts: ContactRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly deliveries: DeliveryRepository;
+  readonly recomputeQueue: RecomputeQueueRepository;
   /**
    * Runs `work` in one IMMEDIATE transaction (the write lock is taken up front, so it cannot fail
    * half-way for want of it). Anything thrown rolls everything back. `work` must be synchronous:
@@ -47,6 +49,7 @@ export function openStore(filePath: string): Store {
       contacts: new ContactRepository(db),
       subscriptions: new SubscriptionRepository(db),
       deliveries: new DeliveryRepository(db),
+      recomputeQueue: new RecomputeQueueRepository(db),
       // better-sqlite3 rolls back and throws if `work` returns a Promise.
       write: <T>(work: () => T): T => db.transaction(work).immediate(),
       close: () => {
