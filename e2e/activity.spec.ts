@@ -186,7 +186,7 @@ test('sending hours, pacing and policies are checked next to their fields and pe
   await expect(sms.getByTestId('sms-password')).toHaveValue('');
   await expect(sms.getByTestId('sms-password')).toHaveAttribute('placeholder', '•••••• (unchanged)');
   await expect(sms.getByTestId('sms-status')).not.toHaveAttribute('data-state', 'not-configured');
-  const gateway = await app.value<Record<string, unknown>>('channels.getSmsGateway', {});
+  const gateway = await app.value<Record<string, unknown>>('channels.getSmsProvider', {});
   expect(gateway).toEqual({ baseUrl: 'http://127.0.0.1:9', username: 'shop', hasPassword: true });
 
   await sms.getByTestId('sms-remove').click();

@@ -93,7 +93,7 @@ test.describe('the HTTP API refuses bad input with a clear error and leaves the 
         status: 400,
         code: 'VALIDATION',
       },
-      { method: 'channels.configureSmsGateway', input: { config: { baseUrl: 'not a url', username: 'u', password: 'p' } }, status: 400, code: 'VALIDATION' },
+      { method: 'channels.configureSmsProvider', input: { config: { provider: 'smsgate', baseUrl: 'not a url', username: 'u', password: 'p' } }, status: 400, code: 'VALIDATION' },
       { method: 'deliveries.resolve', input: { id: 424242, action: 'mark-as-sent' }, status: 404, code: 'NOT_FOUND' },
     ];
     for (const { method, input, status, code, field } of cases) {

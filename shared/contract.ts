@@ -36,10 +36,25 @@ import {
   DeliverySchema,
   EngineStatusSchema,
   SendingSettingsSchema,
-  SmsGateConfigSchema,
-  SmsGateStatusSchema,
 } from './schemas/delivery';
 export * from './schemas/delivery';
+import {
+  InboundListInputSchema,
+  InboundMessageSchema,
+  InboundSettingsSchema,
+} from './schemas/inbound';
+export * from './schemas/inbound';
+import {
+  SendTestMessageInputSchema,
+  SendTestMessageResultSchema,
+  SmsProviderConfigSchema,
+  SmsProviderStatusSchema,
+  WebhookReceiverConfigSchema,
+  WebhookReceiverStatusSchema,
+  WhatsAppSettingsSchema,
+  WhatsAppStatusSchema,
+} from './schemas/channels';
+export * from './schemas/channels';
 
 // ---------------------------------------------------------------------------------------------
 // Limits a shop owner can run into; the UI shows the same numbers.
@@ -152,6 +167,10 @@ export const SequenceSummarySchema = z.object({
   enabledMessageCount: z.number().int().min(0),
   /** How its messages go out; null until the owner picks one (due messages then wait). */
   channel: ChannelIdSchema.nullable(),
+  /** With channel 'whatsapp': "WhatsApp, else SMS" (per message, when not on WhatsApp or WhatsApp is down too long). */
+  smsFallback: z.boolean(),
+  /** Any reply from the customer (other than STOP/START) stops their subscription. */
+  stopOnReply: z.boolean(),
   subscriberCount: z.number().int().min(0),
   activeSubscriberCount: z.number().int().min(0),
   sentCount: z.number().int().min(0),
@@ -188,6 +207,9 @@ export const SettingsSchema = z.object({
   defaultCountry: CountryCodeSchema,
   /** Sending hours, pacing, catch-up and failure policies. */
   sending: SendingSettingsSchema,
+  /** Auto-subscription and STOP/START keywords. */
+  inbound: InboundSettingsSchema,
+  whatsapp: WhatsAppSettingsSchema,
 });
 
 /** What `settings.update` takes: any of the settings, each replaced whole. */
@@ -195,6 +217,8 @@ export const SettingsUpdateSchema = z.strictObject({
   timeZone: TimeZoneSchema.optional(),
   defaultCountry: CountryCodeSchema.optional(),
   sending: SendingSettingsSchema.optional(),
+  inbound: InboundSettingsSchema.optional(),
+  whatsapp: WhatsAppSettingsSchema.optional(),
 });
 
 export const SchedulePreviewSchema = z.object({
@@ -245,6 +269,8 @@ export const contract = {
       name: SequenceNameSchema,
       description: SequenceDescriptionSchema.optional().default(''),
       channel: ChannelIdSchema.nullable().optional().default(null),
+      smsFallback: z.boolean().optional().default(false),
+      stopOnReply: z.boolean().optional().default(false),
     }),
     output: SequenceSummarySchema,
   },
@@ -255,6 +281,8 @@ export const contract = {
       description: SequenceDescriptionSchema.optional(),
       active: z.boolean().optional(),
       channel: ChannelIdSchema.nullable().optional(),
+      smsFallback: z.boolean().optional(),
+      stopOnReply: z.boolean().optional(),
     }),
     output: SequenceSummarySchema,
   },
@@ -345,10 +373,29 @@ export const contract = {
 
   /** Every channel's state (test mode, SMS gateway, WhatsApp). */
   'channels.list': { input: z.strictObject({}), output: z.array(ChannelStatusSchema) },
-  /** The SMS gateway's settings without its password. Null when not set up. */
-  'channels.getSmsGateway': { input: z.strictObject({}), output: SmsGateStatusSchema.nullable() },
-  /** Saves (or, with null, removes) the SMS gateway; the password is kept encrypted. */
-  'channels.configureSmsGateway': { input: z.strictObject({ config: SmsGateConfigSchema.nullable() }), output: ChannelStatusSchema },
+  /** The SMS provider's settings without its secrets. Null when not set up. */
+  'channels.getSmsProvider': { input: z.strictObject({}), output: SmsProviderStatusSchema.nullable() },
+  /**
+   * Saves (or, with null, removes) the SMS provider, then checks the connection; secrets are kept
+   * encrypted. A secret left out keeps the stored one (same provider only).
+   */
+  'channels.configureSmsProvider': { input: z.strictObject({ config: SmsProviderConfigSchema.nullable() }), output: ChannelStatusSchema },
+  /** Sends one message now, outside any sequence (Settings → Send test message). */
+  'channels.sendTestMessage': { input: SendTestMessageInputSchema, output: SendTestMessageResultSchema },
+
+  'whatsapp.status': { input: z.strictObject({}), output: WhatsAppStatusSchema },
+  /** Starts the client: a saved session reconnects, otherwise QR codes follow as `whatsapp.status` events. */
+  'whatsapp.link': { input: z.strictObject({}), output: WhatsAppStatusSchema },
+  /** Logs the device out and deletes the saved session. */
+  'whatsapp.unlink': { input: z.strictObject({}), output: WhatsAppStatusSchema },
+
+  /** The inbox: inbound messages, newest first, with what each one did. */
+  'inbound.list': { input: InboundListInputSchema, output: page(InboundMessageSchema) },
+  'inbound.getReceiver': { input: z.strictObject({}), output: WebhookReceiverStatusSchema },
+  /** Saves the webhook receiver's settings and (re)starts or stops it. */
+  'inbound.configureReceiver': { input: z.strictObject({ config: WebhookReceiverConfigSchema }), output: WebhookReceiverStatusSchema },
+  /** Registers the receiver's URL for sms:received with the configured SMSGate (its /webhooks API). */
+  'inbound.registerSmsGateWebhook': { input: z.strictObject({}), output: z.object({ ok: z.boolean(), message: z.string() }) },
 
   'engine.status': { input: z.strictObject({}), output: EngineStatusSchema },
   /** Holds every outgoing message until `engine.resumeAll`. */
@@ -377,7 +424,7 @@ export function isMethodName(name: string): name is MethodName {
 // ---------------------------------------------------------------------------------------------
 // Push events (main → renderer)
 // ---------------------------------------------------------------------------------------------
-export const tableNames = ['sequences', 'messages', 'media', 'settings', 'contacts', 'subscriptions', 'deliveries'] as const;
+export const tableNames = ['sequences', 'messages', 'media', 'settings', 'contacts', 'subscriptions', 'deliveries', 'inbound_messages'] as const;
 export const TableNameSchema = z.enum(tableNames);
 export type TableName = z.infer<typeof TableNameSchema>;
 
@@ -390,6 +437,10 @@ export const events = {
   'engine.status': EngineStatusSchema,
   /** A channel connected, dropped or was configured. */
   'channel.status': ChannelStatusSchema,
+  /** The WhatsApp session moved on (new QR code, linked, dropped). */
+  'whatsapp.status': WhatsAppStatusSchema,
+  /** The webhook receiver started, stopped or failed. */
+  'inbound.receiver': WebhookReceiverStatusSchema,
 } as const;
 
 export type Events = typeof events;

@@ -54,3 +54,24 @@ export type EngineStatus = z.infer<typeof EngineStatusSchema>;
 export type ChannelStatusInfo = z.infer<typeof ChannelStatusSchema>;
 export type SmsGateStatus = z.infer<typeof SmsGateStatusSchema>;
 export type { ChannelIdName } from './schemas/delivery';
+
+import type {
+  SmsProviderConfigSchema,
+  SmsProviderStatusSchema,
+  WebhookReceiverStatusSchema,
+  WhatsAppSettingsSchema,
+  WhatsAppStatusSchema,
+  SendTestMessageResultSchema,
+} from './schemas/channels';
+export type WhatsAppStatus = z.infer<typeof WhatsAppStatusSchema>;
+export type WhatsAppState = WhatsAppStatus['state'];
+export type WhatsAppSettings = z.infer<typeof WhatsAppSettingsSchema>;
+export type SmsProviderConfig = z.infer<typeof SmsProviderConfigSchema>;
+export type SmsProviderStatus = z.infer<typeof SmsProviderStatusSchema>;
+export type WebhookReceiverStatus = z.infer<typeof WebhookReceiverStatusSchema>;
+export type SendTestMessageResult = z.infer<typeof SendTestMessageResultSchema>;
+
+import type { InboundActionSchema, InboundMessageSchema, InboundSettingsSchema } from './schemas/inbound';
+export type InboundMessage = z.infer<typeof InboundMessageSchema>;
+export type InboundAction = z.infer<typeof InboundActionSchema>;
+export type InboundSettings = z.infer<typeof InboundSettingsSchema>;

@@ -43,7 +43,7 @@ describe('openCoreApp', () => {
 
   it('keeps data across close and reopen, and close can be called twice', async () => {
     const first = openCoreApp(options);
-    const created = await first.handlers['sequences.create']({ name: 'Welcome', description: '', channel: null });
+    const created = await first.handlers['sequences.create']({ name: 'Welcome', description: '', channel: null, smsFallback: false, stopOnReply: false });
     first.close();
     first.close();
 
@@ -63,7 +63,7 @@ describe('openCoreApp', () => {
         // The engine's status events come and go on their own schedule; this is about writes.
         if (event === 'data.changed') seen.push([event, payload]);
       });
-      await app.handlers['sequences.create']({ name: 'A', description: '', channel: null });
+      await app.handlers['sequences.create']({ name: 'A', description: '', channel: null, smsFallback: false, stopOnReply: false });
       expect(seen).toEqual([['data.changed', { tables: ['sequences'] }]]);
     } finally {
       app.close();

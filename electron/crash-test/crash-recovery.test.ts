@@ -101,7 +101,7 @@ describe('crash recovery of the delivery engine', () => {
           onPermanentFailure: 'move-on',
         },
       });
-      await app.call('channels.configureSmsGateway', { config: { baseUrl: proxy.baseUrl, username: 'shop', password: 'secret' } });
+      await app.call('channels.configureSmsProvider', { config: { provider: 'smsgate', baseUrl: proxy.baseUrl, username: 'shop', password: 'secret' } });
       const sequence = await app.call('sequences.create', { name: 'Welcome', description: '', channel: 'sms' });
       for (const [i, body] of STEPS.entries()) {
         await app.call('messages.create', {

@@ -81,9 +81,12 @@ export const DeliverySchema = z.object({
   messageId: IdSchema,
   messageName: z.string(),
   contactName: z.string(),
-  phone: z.string(),
+  phone: z.string().nullable(),
   channel: ChannelIdSchema,
   status: DeliveryStatusSchema,
+  /** The furthest acknowledgement after the send (WhatsApp's ticks, SMSGate's delivery report). */
+  receipt: z.enum(['server', 'delivered', 'read', 'played']).nullable(),
+  receiptAt: EpochMsSchema.nullable(),
   attempts: z.number().int().min(0),
   dueAt: EpochMsSchema.nullable(),
   sentAt: EpochMsSchema.nullable(),

@@ -63,8 +63,12 @@ const ContactNameSchema = z.string().trim().max(PEOPLE_LIMITS.contactNameMax, `N
 
 export const ContactSchema = z.object({
   id: IdSchema,
-  /** E.164, e.g. +4915112345678 */
-  phone: z.string(),
+  /** E.164, e.g. +4915112345678. Null for a customer known only by a WhatsApp privacy id. */
+  phone: z.string().nullable(),
+  /** The id WhatsApp messages go to (`…@c.us`, or `…@lid` when no number is known). */
+  whatsappId: z.string().nullable(),
+  /** The number lookup: null not asked yet, 'on', 'not-on' (the number is not on WhatsApp). */
+  whatsappStatus: z.enum(['on', 'not-on']).nullable(),
   name: z.string(),
   attributes: z.record(z.string(), z.string()),
   optedOutAt: EpochMsSchema.nullable(),
@@ -91,9 +95,11 @@ export const SubscriberSchema = z.object({
   id: IdSchema,
   contactId: IdSchema,
   sequenceId: IdSchema,
-  phone: z.string(),
+  phone: z.string().nullable(),
   name: z.string(),
   status: SubscriptionStatusSchema,
+  /** Why it ended other than by completing (stopped on reply, opted out by STOP, unsubscribed by hand). */
+  endReason: z.string().nullable(),
   source: SubscriptionSourceSchema,
   subscribedAt: EpochMsSchema,
   lastSentMessage: MessageRefSchema.nullable(),
@@ -109,6 +115,10 @@ export const TimelineEntrySchema = z.object({
   name: z.string(),
   position: z.number().int().min(1),
   status: z.enum(timelineEntryStatuses),
+  /** For a sent message: how far the provider acknowledged it (WhatsApp: delivered, read). */
+  receipt: z.enum(['server', 'delivered', 'read', 'played']).nullable(),
+  /** The channel it went (or goes) through. */
+  channel: z.enum(['test', 'sms', 'whatsapp']).nullable(),
   /** When it was sent / skipped / failed, or when it is planned. Null when it will never go out. */
   at: EpochMsSchema.nullable(),
   error: z.string().nullable(),

@@ -51,15 +51,15 @@ describe('channels: configuring the SMS gateway through the app', () => {
       { channel: 'sms', state: 'not-configured', reason: 'The SMS gateway is not set up yet (Settings → Channels).' },
       { channel: 'whatsapp', state: 'not-configured', reason: 'WhatsApp is not available in this version yet.' },
     ]);
-    expect(await app.handlers['channels.getSmsGateway']({})).toBeNull();
+    expect(await app.handlers['channels.getSmsProvider']({})).toBeNull();
   });
 
   it('saves the gateway, checks the connection, keeps the password out of the database and the answers', async () => {
-    const status = await app.handlers['channels.configureSmsGateway']({ config: { baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
+    const status = await app.handlers['channels.configureSmsProvider']({ config: { provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
     expect(status).toEqual({ channel: 'sms', state: 'ready', reason: null });
     expect(statuses.at(-1)).toEqual(status);
     expect(gate.requests.at(-1)).toMatchObject({ method: 'GET', authorized: true });
-    expect(await app.handlers['channels.getSmsGateway']({})).toEqual({ baseUrl: gate.baseUrl, username: 'shop', hasPassword: true });
+    expect(await app.handlers['channels.getSmsProvider']({})).toEqual({ provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', hasPassword: true });
 
     const secrets = path.join(temp.dir, SECRETS_FILE_NAME);
     expect(fs.statSync(secrets).mode & 0o777).toBe(0o600);
@@ -76,29 +76,29 @@ describe('channels: configuring the SMS gateway through the app', () => {
   });
 
   it('keeps a configuration the gateway refuses, and says why', async () => {
-    const status = await app.handlers['channels.configureSmsGateway']({ config: { baseUrl: gate.baseUrl, username: 'shop', password: 'wrong' } });
+    const status = await app.handlers['channels.configureSmsProvider']({ config: { provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', password: 'wrong' } });
     expect(status).toEqual({ channel: 'sms', state: 'down', reason: expect.stringContaining('rejected the login') as unknown });
     expect(await app.handlers['engine.status']({})).toMatchObject({ channels: [{ channel: 'test' }, status, { channel: 'whatsapp' }] });
   });
 
   it('refuses an address that is not a web address, storing nothing', async () => {
-    await expect(app.handlers['channels.configureSmsGateway']({ config: { baseUrl: 'ftp://phone', username: 'shop', password: 'p4ss' } })).rejects.toMatchObject({
+    await expect(app.handlers['channels.configureSmsProvider']({ config: { provider: 'smsgate', baseUrl: 'ftp://phone', username: 'shop', password: 'p4ss' } })).rejects.toMatchObject({
       code: 'VALIDATION',
       field: 'config.baseUrl',
     });
-    expect(await app.handlers['channels.getSmsGateway']({})).toBeNull();
+    expect(await app.handlers['channels.getSmsProvider']({})).toBeNull();
     expect(fs.existsSync(path.join(temp.dir, SECRETS_FILE_NAME))).toBe(false);
   });
 
   it('removes the gateway and its password', async () => {
-    await app.handlers['channels.configureSmsGateway']({ config: { baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
-    expect(await app.handlers['channels.configureSmsGateway']({ config: null })).toMatchObject({ channel: 'sms', state: 'not-configured' });
-    expect(await app.handlers['channels.getSmsGateway']({})).toBeNull();
+    await app.handlers['channels.configureSmsProvider']({ config: { provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
+    expect(await app.handlers['channels.configureSmsProvider']({ config: null })).toMatchObject({ channel: 'sms', state: 'not-configured' });
+    expect(await app.handlers['channels.getSmsProvider']({})).toBeNull();
     expect(fs.readFileSync(path.join(temp.dir, SECRETS_FILE_NAME), 'utf8')).not.toContain('p4ss');
   });
 
   it('reports a configuration whose password went missing as not set up, with the reason', async () => {
-    await app.handlers['channels.configureSmsGateway']({ config: { baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
+    await app.handlers['channels.configureSmsProvider']({ config: { provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', password: 'p4ss' } });
     app.close();
     await app.closed;
     fs.rmSync(path.join(temp.dir, SECRETS_FILE_NAME));
@@ -108,6 +108,6 @@ describe('channels: configuring the SMS gateway through the app', () => {
       state: 'not-configured',
       reason: 'The SMS gateway password is missing. Enter it again in Settings → Channels.',
     });
-    expect(await app.handlers['channels.getSmsGateway']({})).toEqual({ baseUrl: gate.baseUrl, username: 'shop', hasPassword: false });
+    expect(await app.handlers['channels.getSmsProvider']({})).toEqual({ provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', hasPassword: false });
   });
 });

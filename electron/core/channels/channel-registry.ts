@@ -15,7 +15,8 @@
  */
 import { z } from 'zod';
 import { channelIds } from '../../../shared/contract';
-import type { ChannelStatusInfo, SmsGateStatus } from '../../../shared/domain';
+import type { ParsedInput } from '../../../shared/contract';
+import type { ChannelStatusInfo, SendTestMessageResult, SmsGateStatus, SmsProviderConfig, SmsProviderStatus } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { AppError, errorMessage, validation } from '../errors';
 import type { EventBus } from '../events';
@@ -135,6 +136,25 @@ export class ChannelRegistry {
     // `ready` is seen too.
     this.announce('sms');
     return this.status('sms');
+  }
+
+  /** The SMS provider's settings without secrets (SCAFFOLD: SMSGate only until Twilio/HTTP land). */
+  smsProvider(): SmsProviderStatus | null {
+    const gateway = this.smsGateway();
+    return gateway === null ? null : { provider: 'smsgate', ...gateway };
+  }
+
+  /** Saves (or removes) the SMS provider; a secret left out keeps the stored one. */
+  async configureSmsProvider(config: SmsProviderConfig | null, signal?: AbortSignal): Promise<ChannelStatusInfo> {
+    if (config === null) return this.configureSmsGateway(null, signal);
+    if (config.provider !== 'smsgate') throw validation('This SMS provider is not available yet.', 'config.provider');
+    const password = config.password ?? this.readPassword();
+    if (password === undefined) throw validation('Password is required', 'config.password');
+    return this.configureSmsGateway({ baseUrl: config.baseUrl, username: config.username, password }, signal);
+  }
+
+  sendTestMessage(_input: ParsedInput<'channels.sendTestMessage'>): Promise<SendTestMessageResult> {
+    return Promise.reject(new AppError('INTERNAL', 'Test messages are not built yet.'));
   }
 
   /** Stops listening to the channels. */

@@ -45,8 +45,14 @@ export interface MediaAttachment {
 export interface OutboundMessage {
   /** Stable id of the (subscription, message) delivery: the idempotency key. */
   deliveryKey: string;
-  /** E.164, e.g. +4915123456789. */
-  to: string;
+  /**
+   * E.164, e.g. +4915123456789. Null for a contact known only by a WhatsApp id (an inbound
+   * `…@lid` whose number WhatsApp did not reveal): SMS providers answer `permanent` with
+   * code 'no-phone'.
+   */
+  to: string | null;
+  /** The contact's cached WhatsApp id (`…@c.us` or `…@lid`), if known; WhatsApp sends to it. */
+  whatsappId: string | null;
   /** The rendered text (template placeholders already filled in). */
   text: string;
   media: MediaAttachment | null;
@@ -54,8 +60,18 @@ export interface OutboundMessage {
 
 export type ChannelErrorKind = 'transient' | 'permanent' | 'channel-down';
 
+/**
+ * Machine-readable cause of a permanent failure, where the engine acts on it:
+ * - not-on-whatsapp: the number has no WhatsApp account (a "WhatsApp, else SMS" sequence sends
+ *   the message by SMS instead);
+ * - invalid-number: no provider could ever reach it;
+ * - no-phone: the contact has no phone number (known only by a WhatsApp privacy id).
+ */
+export type ChannelErrorCode = 'not-on-whatsapp' | 'invalid-number' | 'no-phone';
+
 export interface ChannelError {
   kind: ChannelErrorKind;
+  code?: ChannelErrorCode;
   /** Readable for a shop owner. */
   reason: string;
   /** For a technician: HTTP status, provider message, error code. */
@@ -84,6 +100,30 @@ export interface ChannelStatus {
   reason: string | null;
 }
 
+/** What recovery knows about a claimed delivery when it asks the channel about it. */
+export interface LookupQuery {
+  deliveryKey: string;
+  to: string | null;
+  whatsappId: string | null;
+  /** The rendered text that was being sent. */
+  text: string;
+  /** The attached file's name, if any (WhatsApp compares it with the chat's media messages). */
+  mediaFileName: string | null;
+  /** When the claim was written: the send cannot have happened before it. */
+  claimedAt: number;
+}
+
+/**
+ * A later acknowledgement of a sent message (WhatsApp's message_ack, SMSGate's sms:delivered),
+ * matched to the delivery by the provider's message id. Receipts only ever move forward.
+ */
+export type ReceiptLevel = 'server' | 'delivered' | 'read' | 'played';
+export interface DeliveryReceipt {
+  providerMessageId: string;
+  level: ReceiptLevel;
+  at: number;
+}
+
 /** What a provider knows about a delivery key, for start-up recovery of `claimed` deliveries. */
 export type LookupResult =
   /** The provider has the message (queued, sent or delivered): record it as sent. */
@@ -108,8 +148,14 @@ export interface Channel {
   probe(signal?: AbortSignal): Promise<ChannelStatus>;
   /** Never rejects for outside failures; an aborted signal resolves as a transient error. */
   send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
-  /** Present when the provider can tell whether it has a delivery key. Never rejects. */
-  lookup?(deliveryKey: string, signal?: AbortSignal): Promise<LookupResult>;
+  /**
+   * Present when the provider can tell whether a claimed delivery went out: by its key
+   * (SMSGate), by the provider's message list (Twilio), by the chat's latest outgoing messages
+   * (WhatsApp). Never rejects.
+   */
+  lookup?(query: LookupQuery, signal?: AbortSignal): Promise<LookupResult>;
+  /** Present when the provider reports receipts after the send. Returns an unsubscribe function. */
+  onReceipt?(listener: (receipt: DeliveryReceipt) => void): () => void;
 }
 
 /** Holds a channel's last known status and tells listeners when it changes. */

@@ -11,6 +11,7 @@ describe('TestModeChannel', () => {
     const result = await channel.send({
       deliveryKey: 'd-5-2',
       to: '+4915123456789',
+      whatsappId: null,
       text: 'Hi Anna, the video reviews are here.',
       media: { filePath: '/data/media/x.mp4', mimeType: 'video/mp4', fileName: 'reviews.mp4' },
     });
@@ -37,7 +38,8 @@ describe('TestModeChannel', () => {
       clock,
       logger: silentLogger,
     });
-    expect(await channel.send({ deliveryKey: 'k', to: '+4915123456789', text: 'x', media: null })).toEqual({
+    expect(await channel.send({ deliveryKey: 'k', to: '+4915123456789',
+      whatsappId: null, text: 'x', media: null })).toEqual({
       ok: false,
       error: { kind: 'transient', reason: 'Test mode could not record the message; it will be retried.', detail: 'Error: disk full' },
     });
@@ -46,7 +48,8 @@ describe('TestModeChannel', () => {
   it('records nothing when the send was already aborted', async () => {
     const records: TestModeRecord[] = [];
     const channel = new TestModeChannel({ record: (r) => records.push(r), clock, logger: silentLogger });
-    const result = await channel.send({ deliveryKey: 'k', to: '+4915123456789', text: 'x', media: null }, AbortSignal.abort());
+    const result = await channel.send({ deliveryKey: 'k', to: '+4915123456789',
+      whatsappId: null, text: 'x', media: null }, AbortSignal.abort());
     expect(result.ok).toBe(false);
     expect(records).toEqual([]);
   });

@@ -12,7 +12,7 @@ import { ChannelStatusHolder, READY, type Channel, type ChannelStatus, type Outb
 
 export interface TestModeRecord {
   deliveryKey: string;
-  to: string;
+  to: string | null;
   text: string;
   /** What would have been attached. */
   media: { fileName: string; mimeType: string } | null;

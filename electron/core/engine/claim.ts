@@ -28,6 +28,7 @@
  * delivery is open, nothing else is claimed for that subscription. UNIQUE (subscription, message)
  * makes a second claim of the same message impossible at the database level.
  */
+import { personLabel } from '../../../shared/person-label';
 import { renderTemplate, templateValues } from '../../../shared/template';
 import type { SubscriptionStatus, TableName } from '../../../shared/contract';
 import type { ChannelId, OutboundMessage } from '../channels/channel';
@@ -138,7 +139,13 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
       messageId: expected.id,
       channel,
       attempt: 1,
-      message: { deliveryKey, to: contact.phone, text, media: expected.media === null ? null : env.media(expected.media.id) },
+      message: {
+        deliveryKey,
+        to: contact.phone,
+        whatsappId: contact.whatsappId,
+        text,
+        media: expected.media === null ? null : env.media(expected.media.id),
+      },
     },
   };
 }
@@ -159,7 +166,7 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
   const sequence = env.sending.sequence(state.sequenceId);
   if (state.status === 'paused' || sequence === undefined || !sequence.active || sequence.channel !== channel) return handled();
 
-  const who = contact.name || contact.phone;
+  const who = personLabel(contact);
   const ended = ENDED[state.status];
   const skipReason =
     ended !== undefined
@@ -194,6 +201,7 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
         // The same key (and text) as every earlier attempt on this channel: the provider drops a duplicate.
         deliveryKey,
         to: contact.phone,
+        whatsappId: contact.whatsappId,
         text: delivery.renderedText ?? renderTemplate(message.body, templateValues(contact)),
         media: message.media === null ? null : env.media(message.media.id),
       },
@@ -203,7 +211,7 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
 
 /** Opted out, or held up by downtime longer than the catch-up setting allows: the reason to skip, else null. */
 function reasonToSkip(env: EngineStore, contact: Contact, dueAt: number, sequenceId: number): string | null {
-  if (contact.optedOutAt !== null) return `Not sent: ${contact.name || contact.phone} has opted out of messages from the shop.`;
+  if (contact.optedOutAt !== null) return `Not sent: ${personLabel(contact)} has opted out of messages from the shop.`;
   const { timeZone, sending } = env.context();
   const policy = sending.catchUp;
   if (policy.kind !== 'skip-if-late') return null;

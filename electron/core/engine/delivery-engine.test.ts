@@ -704,7 +704,7 @@ describe('DeliveryEngine: crashes and recovery', () => {
     w.subscribe(seq.id, '+4915100000001');
     const key = await crashWhileSending(w);
     const asked: string[] = [];
-    w.sms.lookup = (deliveryKey) => {
+    w.sms.lookup = ({ deliveryKey }) => {
       asked.push(deliveryKey);
       return Promise.resolve({ outcome: 'sent', providerMessageId: 'wa-123' });
     };

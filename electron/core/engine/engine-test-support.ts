@@ -10,7 +10,7 @@ import {
   type Channel,
   type ChannelId,
   type ChannelStatus,
-  type LookupResult,
+  type LookupQuery, type LookupResult,
   type OutboundMessage,
   type SendResult,
 } from '../channels/channel';
@@ -51,7 +51,7 @@ export class FakeChannel implements Channel {
   readonly calls: SentRecord[] = [];
   /** The sends that succeeded. */
   readonly sent: SentRecord[] = [];
-  lookup?: (deliveryKey: string) => Promise<LookupResult>;
+  lookup?: (query: LookupQuery) => Promise<LookupResult>;
   private readonly holder = new ChannelStatusHolder(READY, silentLogger);
   private readonly queued: Script[] = [];
   private readonly attempts = new Map<string, number>();
@@ -195,7 +195,7 @@ export class EngineWorld {
 
   /** A sequence on `channel` with these messages, in order. */
   sequence(channel: ChannelId | null, specs: MessageSpec[], name = `Sequence ${this.sequences.list().length + 1}`): { id: number; messages: number[] } {
-    const sequence = this.sequences.create({ name, description: '', channel });
+    const sequence = this.sequences.create({ name, description: '', channel, smsFallback: false, stopOnReply: false });
     const messages = specs.map(
       (spec, index) =>
         this.messages.create({

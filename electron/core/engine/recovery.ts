@@ -12,7 +12,8 @@
  *    "send again" / "mark as sent". The subscription moves on meanwhile.
  * Never sent twice, never silently lost: every claimed row ends in one of these states.
  */
-import type { Channel, ChannelId } from '../channels/channel';
+import type { Channel, ChannelId, LookupQuery } from '../channels/channel';
+import type { Delivery } from '../store/delivery-repository';
 import type { Logger } from '../logger';
 import { advanceSubscription } from './advance-subscription';
 import type { EngineStore } from './engine-store';
@@ -51,7 +52,7 @@ export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport
     }
 
     if (channel?.lookup !== undefined && delivery.deliveryKey !== null) {
-      const found = await channel.lookup(delivery.deliveryKey, deps.signal);
+      const found = await channel.lookup(lookupQuery(env, delivery, delivery.deliveryKey), deps.signal);
       if (deps.stopped()) return report;
       const at = env.clock.now();
       env.store.write(() => {
@@ -86,6 +87,21 @@ export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport
   }
   if (report.resent + report.recordedSent + report.failed + report.unknown > 0) logger.info('Recovered interrupted deliveries', { ...report });
   return report;
+}
+
+/** What the channel is asked about a claimed delivery: its key, recipient, text and attachment. */
+function lookupQuery(env: EngineStore, delivery: Delivery, deliveryKey: string): LookupQuery {
+  const state = env.store.subscriptions.findState(delivery.subscriptionId);
+  const contact = state && env.store.contacts.findById(state.contactId);
+  const message = env.store.messages.findById(delivery.messageId);
+  return {
+    deliveryKey,
+    to: contact?.phone ?? null,
+    whatsappId: contact?.whatsappId ?? null,
+    text: delivery.renderedText ?? '',
+    mediaFileName: message?.media?.fileName ?? null,
+    claimedAt: delivery.claimedAt ?? delivery.updatedAt,
+  };
 }
 
 function markUnknown(env: EngineStore, deliveryId: number, subscriptionId: number, reason: string, now: number): void {

@@ -62,7 +62,7 @@ describe('sending a sequence to 200 subscribers through a fake SMSGate', () => {
   }
 
   it('reaches everyone in order, paced, inside the window, each message exactly once', async () => {
-    expect(await call('channels.configureSmsGateway', { config: { baseUrl: gate.baseUrl, username: 'shop', password: 'secret' } })).toEqual({
+    expect(await call('channels.configureSmsProvider', { config: { provider: 'smsgate', baseUrl: gate.baseUrl, username: 'shop', password: 'secret' } })).toEqual({
       channel: 'sms',
       state: 'ready',
       reason: null,

@@ -45,7 +45,7 @@ export class CsvExporter {
     const contacts = [...this.store.contacts.iterate(input.search)];
     const keys = attributeKeys(contacts);
     const header = ['Phone', 'Name', ...attributeHeaders(keys, ['Phone', 'Name'])];
-    const rows = contacts.map((contact) => [contact.phone, contact.name, ...keys.map((key) => contact.attributes[key] ?? '')]);
+    const rows = contacts.map((contact) => [contact.phone ?? '', contact.name, ...keys.map((key) => contact.attributes[key] ?? '')]);
     return { fileName: `contacts-${this.today()}.csv`, csv: toCsv(header, rows), rowCount: rows.length };
   }
 
@@ -59,7 +59,7 @@ export class CsvExporter {
     const header = [...fixed, ...attributeHeaders(keys, fixed)];
     const iso = zonedIsoFormatter(this.context.timeZone);
     const rows = subscribers.map((s) => [
-      s.phone,
+      s.phone ?? '',
       s.name,
       s.status,
       iso(s.subscribedAt),

@@ -1,4 +1,5 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/contract';
+import { AppError } from '../errors';
 import type { AppInfo } from '../../../shared/domain';
 import type { ChannelRegistry } from '../channels/channel-registry';
 import type { DeliveryEngine } from '../engine/delivery-engine';
@@ -36,6 +37,11 @@ export interface ApiServices {
   readonly engine: DeliveryEngine;
   readonly deliveries: DeliveryService;
   readonly appInfo: AppInfo;
+}
+
+// SCAFFOLD (issue 8, in progress this session): replaced as each channel lands.
+function notBuiltYet(method: string): never {
+  throw new AppError('INTERNAL', `${method} is not built yet.`);
 }
 
 /** Binds every contract method to its use case; no logic of its own. */
@@ -82,8 +88,18 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
     'settings.update': (input) => settings.update(input),
 
     'channels.list': () => channels.statuses(),
-    'channels.getSmsGateway': () => channels.smsGateway(),
-    'channels.configureSmsGateway': ({ config }) => channels.configureSmsGateway(config),
+    'channels.getSmsProvider': () => channels.smsProvider(),
+    'channels.configureSmsProvider': ({ config }) => channels.configureSmsProvider(config),
+    'channels.sendTestMessage': (input) => channels.sendTestMessage(input),
+
+    'whatsapp.status': () => notBuiltYet('whatsapp.status'),
+    'whatsapp.link': () => notBuiltYet('whatsapp.link'),
+    'whatsapp.unlink': () => notBuiltYet('whatsapp.unlink'),
+
+    'inbound.list': () => notBuiltYet('inbound.list'),
+    'inbound.getReceiver': () => notBuiltYet('inbound.getReceiver'),
+    'inbound.configureReceiver': () => notBuiltYet('inbound.configureReceiver'),
+    'inbound.registerSmsGateWebhook': () => notBuiltYet('inbound.registerSmsGateWebhook'),
 
     'engine.status': () => engine.status(),
     'engine.pauseAll': () => engine.pauseAll(),

@@ -16,6 +16,8 @@ describe('contacts', () => {
       name: 'Anna',
       attributes: { city: 'Berlin' },
       optedOutAt: null,
+      whatsappId: null,
+      whatsappStatus: null,
       source: 'manual',
       createdAt: h.clock.ms,
       updatedAt: h.clock.ms,

@@ -50,6 +50,8 @@ describe('sending through the real app', () => {
           renderedText: 'Hi Anna, welcome to the shop!',
           error: null,
           providerMessageId: expect.stringMatching(/^test-sa-/) as unknown,
+          receipt: null,
+          receiptAt: null,
           updatedAt: h.clock.ms,
         },
       ],

@@ -26,7 +26,10 @@ export class SequenceService {
     const { store, clock, events } = this.deps;
     const created = store.write(() => {
       this.assertNameFree(input.name);
-      const id = store.sequences.insert({ name: input.name, description: input.description, active: true, channel: input.channel }, clock.now());
+      const id = store.sequences.insert(
+        { name: input.name, description: input.description, active: true, channel: input.channel, smsFallback: input.smsFallback, stopOnReply: input.stopOnReply },
+        clock.now(),
+      );
       return this.summary(id);
     });
     events.dataChanged('sequences');
@@ -47,6 +50,8 @@ export class SequenceService {
           description: input.description ?? current.description,
           active: input.active ?? current.active,
           channel: input.channel === undefined ? current.channel : input.channel,
+          ...(input.smsFallback === undefined ? {} : { smsFallback: input.smsFallback }),
+          ...(input.stopOnReply === undefined ? {} : { stopOnReply: input.stopOnReply }),
         },
         clock.now(),
       );
@@ -67,7 +72,14 @@ export class SequenceService {
       if (source === undefined) throw notFound('Sequence', id);
       const now = clock.now();
       const copyId = store.sequences.insert(
-        { name: this.freeCopyName(source.name), description: source.description, active: source.active, channel: source.channel },
+        {
+          name: this.freeCopyName(source.name),
+          description: source.description,
+          active: source.active,
+          channel: source.channel,
+          smsFallback: source.smsFallback,
+          stopOnReply: source.stopOnReply,
+        },
         now,
       );
       store.messages.copyAll(id, copyId, now);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events';
 import { silentLogger } from '../logger';
 import { openTempStore } from '../store/test-store';
-import { DEFAULT_SENDING, SettingsService, detectMachineCountry } from './settings-service';
+import { DEFAULT_INBOUND, DEFAULT_SENDING, DEFAULT_WHATSAPP, SettingsService, detectMachineCountry } from './settings-service';
 import { FakeClock, createHarness, type Harness } from './test-harness';
 
 describe('settings', () => {
@@ -13,17 +13,17 @@ describe('settings', () => {
   afterEach(() => h.cleanup());
 
   it("defaults the business time zone and the phone country to the machine's", async () => {
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING });
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
   });
 
   it('stores a new time zone, announces it, and keeps it', async () => {
-    expect(await h.call('settings.update', { timeZone: 'Asia/Kolkata' })).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US', sending: DEFAULT_SENDING });
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US', sending: DEFAULT_SENDING });
+    expect(await h.call('settings.update', { timeZone: 'Asia/Kolkata' })).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'Asia/Kolkata', defaultCountry: 'US', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
     expect(h.changes).toEqual([['settings']]);
   });
 
   it('stores a default country, upper-cased, and refuses one libphonenumber does not know', async () => {
-    expect(await h.call('settings.update', { defaultCountry: ' in ' })).toEqual({ timeZone: 'America/New_York', defaultCountry: 'IN', sending: DEFAULT_SENDING });
+    expect(await h.call('settings.update', { defaultCountry: ' in ' })).toEqual({ timeZone: 'America/New_York', defaultCountry: 'IN', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
     await expect(h.call('settings.update', { defaultCountry: 'XX' })).rejects.toMatchObject({
       code: 'VALIDATION',
       field: 'defaultCountry',
@@ -35,14 +35,14 @@ describe('settings', () => {
   });
 
   it('writes and announces nothing for an empty update', async () => {
-    expect(await h.call('settings.update', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING });
+    expect(await h.call('settings.update', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
     expect(h.changes).toEqual([]);
   });
 
   it("falls back to the machine's values when the stored ones are no longer valid", async () => {
     h.sql("INSERT INTO settings (key, value) VALUES ('timeZone', '\"Mars/Olympus_Mons\"')");
     h.sql("INSERT INTO settings (key, value) VALUES ('defaultCountry', '\"ZZ\"')");
-    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING });
+    expect(await h.call('settings.get', {})).toEqual({ timeZone: 'America/New_York', defaultCountry: 'US', sending: DEFAULT_SENDING, inbound: DEFAULT_INBOUND, whatsapp: DEFAULT_WHATSAPP });
   });
 });
 

@@ -9,7 +9,7 @@
  * which wakes the delivery engine.
  */
 import { SettingsSchema, type ParsedInput } from '../../../shared/contract';
-import type { SendingSettings, Settings } from '../../../shared/domain';
+import type { InboundSettings, SendingSettings, Settings, WhatsAppSettings } from '../../../shared/domain';
 import { AppError, validation } from '../errors';
 import { nextAllowedInstant, validateSendingWindow } from '../schedule/sending-window';
 import type { ScheduleContext } from '../schedule/timing-rules';
@@ -38,10 +38,27 @@ export const DEFAULT_SENDING: SendingSettings = {
   onPermanentFailure: 'move-on',
 };
 
+/**
+ * Until the owner changes them: nobody is auto-subscribed (the owner picks the sequences), the
+ * usual English opt-out words, and plain confirmations.
+ */
+export const DEFAULT_INBOUND: InboundSettings = {
+  autoSubscribeSequenceIds: [],
+  stopKeywords: ['STOP', 'UNSUBSCRIBE', 'CANCEL', 'QUIT', 'END'],
+  startKeywords: ['START'],
+  stopConfirmation: 'You will not get any more messages from us. Reply START to allow them again.',
+  startConfirmation: 'Welcome back: you will get our messages again. Reply STOP to end them.',
+};
+
+/** Find a browser on the machine; fall back to SMS after WhatsApp has been down an hour. */
+export const DEFAULT_WHATSAPP: WhatsAppSettings = { browserPath: null, smsFallbackAfterMinutes: 60 };
+
 export class SettingsService {
   // The engine reads these on every message: each stored value is validated once, not every time.
   private readonly timeZoneParse = new ParseMemo<string>();
   private readonly sendingParse = new ParseMemo<SendingSettings>();
+  private readonly inboundParse = new ParseMemo<InboundSettings>();
+  private readonly whatsappParse = new ParseMemo<WhatsAppSettings>();
   /**
    * The time zone and sending settings as last read, for the delivery engine, which asks several
    * times per message, and for the timing rules (`scheduleContext`). This service is their only writer (the import worker's connection never
@@ -56,7 +73,22 @@ export class SettingsService {
   ) {}
 
   get(): Settings {
-    return { timeZone: this.timeZone(), defaultCountry: this.defaultCountry(), sending: this.sending() };
+    return {
+      timeZone: this.timeZone(),
+      defaultCountry: this.defaultCountry(),
+      sending: this.sending(),
+      inbound: this.inbound(),
+      whatsapp: this.whatsapp(),
+    };
+  }
+
+  /** Auto-subscription and the STOP/START keywords, as the inbound handling reads them per message. */
+  inbound(): InboundSettings {
+    return this.inboundParse.get(this.deps.store.settings.get('inbound'), (stored) => this.parseStored('inbound', stored, DEFAULT_INBOUND));
+  }
+
+  whatsapp(): WhatsAppSettings {
+    return this.whatsappParse.get(this.deps.store.settings.get('whatsapp'), (stored) => this.parseStored('whatsapp', stored, DEFAULT_WHATSAPP));
   }
 
   /** What the timing rules need from the settings: the business time zone and the sending window. */
@@ -85,6 +117,11 @@ export class SettingsService {
         if (patch.timeZone !== undefined) store.settings.set('timeZone', patch.timeZone);
         if (patch.defaultCountry !== undefined) store.settings.set('defaultCountry', patch.defaultCountry);
         if (patch.sending !== undefined) store.settings.set('sending', patch.sending);
+        if (patch.inbound !== undefined) {
+          this.assertSequencesExist(patch.inbound.autoSubscribeSequenceIds);
+          store.settings.set('inbound', patch.inbound);
+        }
+        if (patch.whatsapp !== undefined) store.settings.set('whatsapp', patch.whatsapp);
         return this.get();
       });
     } finally {
@@ -92,6 +129,14 @@ export class SettingsService {
     }
     events.dataChanged('settings');
     return settings;
+  }
+
+  private assertSequencesExist(ids: readonly number[]): void {
+    ids.forEach((id, index) => {
+      if (!this.deps.store.sequences.exists(id)) {
+        throw validation('One of the chosen sequences no longer exists. Reload and choose again.', `inbound.autoSubscribeSequenceIds.${index}`);
+      }
+    });
   }
 
   /** Refuses a window the timing rules cannot use, naming the field at fault. */
@@ -134,6 +179,14 @@ export class SettingsService {
 
   private sending(): SendingSettings {
     return this.sendingParse.get(this.deps.store.settings.get('sending'), (stored) => this.parseSending(stored));
+  }
+
+  private parseStored<K extends 'inbound' | 'whatsapp'>(key: K, stored: unknown, fallback: Settings[K]): Settings[K] {
+    if (stored === undefined) return fallback;
+    const parsed = SettingsSchema.shape[key].safeParse(stored);
+    if (parsed.success) return parsed.data as Settings[K];
+    this.deps.logger.warn(`Ignoring the stored ${key} settings; using the defaults`, { issues: parsed.error.issues.length });
+    return fallback;
   }
 
   private parseSending(stored: unknown): SendingSettings {

@@ -60,6 +60,7 @@ describe('subscribers', () => {
         phone: '+4915112345678',
         name: 'Anna',
         status: 'active',
+        endReason: null,
         source: 'manual',
         subscribedAt: h.clock.ms,
         lastSentMessage: null,
@@ -250,11 +251,11 @@ describe('subscribers', () => {
       expect(detail.subscriber).toMatchObject({ sentCount: 1, lastSentAt: sentAt, nextDueAt: sentAt + 2 * HOUR });
       const brochureDue = sentAt + 2 * HOUR; // 2026-11-02 13:05 Berlin
       expect(detail.timeline).toEqual([
-        { messageId: welcome.id, name: 'Welcome', position: 1, status: 'sent', at: sentAt, error: null },
-        { messageId: draft.id, name: 'Draft', position: 2, status: 'disabled', at: null, error: null },
-        { messageId: brochure.id, name: 'Brochure', position: 3, status: 'scheduled', at: brochureDue, error: null },
+        { messageId: welcome.id, name: 'Welcome', position: 1, status: 'sent', at: sentAt, error: null, receipt: null, channel: 'whatsapp' },
+        { messageId: draft.id, name: 'Draft', position: 2, status: 'disabled', at: null, error: null, receipt: null, channel: null },
+        { messageId: brochure.id, name: 'Brochure', position: 3, status: 'scheduled', at: brochureDue, error: null, receipt: null, channel: null },
         // The next day at 09:00 Berlin (08:00 UTC), chained from the brochure's planned time.
-        { messageId: offer.id, name: 'Offer', position: 4, status: 'scheduled', at: Date.UTC(2026, 10, 3, 8, 0), error: null },
+        { messageId: offer.id, name: 'Offer', position: 4, status: 'scheduled', at: Date.UTC(2026, 10, 3, 8, 0), error: null, receipt: null, channel: null },
       ]);
 
       // A message moved before their position will not reach them: skipped.

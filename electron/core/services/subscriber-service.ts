@@ -9,6 +9,7 @@
  * Anything else is refused with CONFLICT and a message saying why. Each use case is one
  * transaction and announces the tables it touched after it commits.
  */
+import { personLabel } from '../../../shared/person-label';
 import type { ParsedInput, SubscriptionStatus } from '../../../shared/contract';
 import type { Subscriber, SubscriberDetail } from '../../../shared/domain';
 import { AppError, notFound } from '../errors';
@@ -161,7 +162,7 @@ export class SubscriberService {
       const state = store.subscriptions.findState(id);
       if (current === undefined || state === undefined) throw notFound('Subscriber', id);
       const now = clock.now();
-      const { status, next } = decide(state, current.name || current.phone, now);
+      const { status, next } = decide(state, personLabel(current), now);
       store.subscriptions.setState(id, status, next, now);
       return this.subscriber(id);
     });

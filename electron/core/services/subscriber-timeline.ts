@@ -35,8 +35,14 @@ export function buildTimeline(
   const planned = plannedTimes(messages, state, new Set(byMessage.keys()), ctx);
 
   return messages.map((message): TimelineEntry => {
-    const base = { messageId: message.id, name: message.name, position: message.position };
     const delivery = byMessage.get(message.id);
+    const base = {
+      messageId: message.id,
+      name: message.name,
+      position: message.position,
+      receipt: delivery?.status === 'sent' ? delivery.receipt : null,
+      channel: delivery?.channel ?? null,
+    };
     if (delivery !== undefined) return { ...base, ...fromDelivery(delivery) };
     if (!message.enabled) return { ...base, status: 'disabled', at: null, error: null };
     if (message.position <= state.lastSentPosition) return { ...base, status: 'skipped', at: null, error: null };

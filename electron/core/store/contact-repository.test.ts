@@ -26,6 +26,8 @@ describe('ContactRepository', () => {
       name: 'Anna',
       attributes: { city: 'Berlin', tier: 'gold' },
       optedOutAt: null,
+      whatsappId: null,
+      whatsappStatus: null,
       source: 'import',
       createdAt: 1000,
       updatedAt: 1000,

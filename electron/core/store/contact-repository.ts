@@ -33,10 +33,13 @@ import { foldForSearch } from './search-key';
 
 interface ContactRow {
   id: number;
-  phone: string;
+  /** Null for a customer known only by a WhatsApp privacy id (migration 0007). */
+  phone: string | null;
   name: string;
   attributes: string;
   opted_out_at: number | null;
+  whatsapp_id: string | null;
+  whatsapp_status: string | null;
   source: string;
   created_at: number;
   updated_at: number;
@@ -88,7 +91,7 @@ interface PageParams extends SearchParams {
 /** How a list query finds its rows: all of them, by reading each (scan), or from the search indexes. */
 type SearchMode = 'none' | 'scan' | IndexedSearch;
 
-const COLUMNS = 'id, phone, name, attributes, opted_out_at, source, created_at, updated_at';
+const COLUMNS = 'id, phone, name, attributes, opted_out_at, whatsapp_id, whatsapp_status, source, created_at, updated_at';
 
 const ORDER: Record<ContactListQuery['sort'], (dir: string) => string> = {
   name: (dir) => `name_key ${dir}, id ${dir}`,
@@ -139,18 +142,20 @@ export class ContactRepository {
     this.updateRow = db.prepare<[{ id: number; phone: string; name: string; nameKey: string; attributes: string; now: number }]>(
       `UPDATE contacts
        SET whatsapp_id = CASE WHEN phone = @phone THEN whatsapp_id END,
+           whatsapp_status = CASE WHEN phone = @phone THEN whatsapp_status END,
+           whatsapp_checked_at = CASE WHEN phone = @phone THEN whatsapp_checked_at END,
            phone = @phone, name = @name, name_key = @nameKey, attributes = @attributes, updated_at = @now
        WHERE id = @id`,
     );
     this.deleteRow = db.prepare<[number]>('DELETE FROM contacts WHERE id = ?');
-    this.selectKeys = db.prepare<[number], { name_key: string; phone: string }>('SELECT name_key, phone FROM contacts WHERE id = ?');
+    this.selectKeys = db.prepare<[number], { name_key: string; phone: string | null }>('SELECT name_key, phone FROM contacts WHERE id = ?');
     // External-content FTS5: a row is removed from the index with the exact values it was indexed with.
     this.indexName = db.prepare<[number, string]>('INSERT INTO contacts_name_search (rowid, name_key) VALUES (?, ?)');
     this.unindexName = db.prepare<[number, string]>(
       "INSERT INTO contacts_name_search (contacts_name_search, rowid, name_key) VALUES ('delete', ?, ?)",
     );
-    this.indexPhone = db.prepare<[number, string]>('INSERT INTO contacts_phone_search (rowid, phone) VALUES (?, ?)');
-    this.unindexPhone = db.prepare<[number, string]>(
+    this.indexPhone = db.prepare<[number, string | null]>('INSERT INTO contacts_phone_search (rowid, phone) VALUES (?, ?)');
+    this.unindexPhone = db.prepare<[number, string | null]>(
       "INSERT INTO contacts_phone_search (contacts_phone_search, rowid, phone) VALUES ('delete', ?, ?)",
     );
     this.countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts');
@@ -236,7 +241,7 @@ export class ContactRepository {
     if (Object.keys(attributes).length > PEOPLE_LIMITS.attributesMax) {
       throw validation(`At most ${PEOPLE_LIMITS.attributesMax} attributes per contact`, 'attributes');
     }
-    this.update(current.id, { phone: current.phone, name: name === '' ? current.name : name, attributes }, now);
+    this.update(current.id, { phone: merge.phone, name: name === '' ? current.name : name, attributes }, now);
     return { id: current.id, created: false };
   }
 
@@ -363,6 +368,8 @@ function toContact(row: ContactRow): Contact {
     name: row.name,
     attributes: toAttributes(row.attributes),
     optedOutAt: row.opted_out_at,
+    whatsappId: row.whatsapp_id,
+    whatsappStatus: row.whatsapp_status === 'on' || row.whatsapp_status === 'not-on' ? row.whatsapp_status : null,
     source: toContactSource(row.source),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

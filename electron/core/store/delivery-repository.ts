@@ -15,6 +15,7 @@
  *                                               ╰──owner: mark as sent──▶ sent
  *   (new) ──opted out / too late──▶ skipped
  */
+import type { ReceiptLevel } from '../channels/channel';
 import type { Statement } from 'better-sqlite3';
 import type { Delivery as ApiDelivery } from '../../../shared/domain';
 import type { SqliteDatabase } from './database';
@@ -37,6 +38,8 @@ interface DeliveryRow {
   rendered_text: string | null;
   error: string | null;
   failing_since: number | null;
+  receipt: string | null;
+  receipt_at: number | null;
   updated_at: number;
 }
 
@@ -58,6 +61,9 @@ export interface Delivery {
   error: string | null;
   /** When the current run of transient failures began (the first failed attempt); null while none. */
   failingSince: number | null;
+  /** The furthest acknowledgement after the send (migration 0007). */
+  receipt: ReceiptLevel | null;
+  receiptAt: number | null;
   updatedAt: number;
 }
 
@@ -113,7 +119,7 @@ interface ListRow extends DeliveryRow {
 }
 
 const COLUMNS = `id, subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at, next_attempt_at,
-                 sent_at, provider_message_id, rendered_text, error, failing_since, updated_at`;
+                 sent_at, provider_message_id, rendered_text, error, failing_since, receipt, receipt_at, updated_at`;
 const D_COLUMNS = COLUMNS.split(',')
   .map((column) => `d.${column.trim()}`)
   .join(', ');
@@ -426,6 +432,8 @@ function toDelivery(row: DeliveryRow): Delivery {
     renderedText: row.rendered_text,
     error: row.error,
     failingSince: row.failing_since,
+    receipt: toReceipt(row.receipt),
+    receiptAt: row.receipt_at,
     updatedAt: row.updated_at,
   };
 }
@@ -449,6 +457,13 @@ function toListItem(row: ListRow): ApiDelivery {
     renderedText: row.rendered_text ?? '',
     error: row.error,
     providerMessageId: row.provider_message_id,
+    receipt: toReceipt(row.receipt),
+    receiptAt: row.receipt_at,
     updatedAt: row.updated_at,
   };
+}
+
+const RECEIPT_LEVELS: readonly ReceiptLevel[] = ['server', 'delivered', 'read', 'played'];
+function toReceipt(value: string | null): ReceiptLevel | null {
+  return RECEIPT_LEVELS.find((level) => level === value) ?? null;
 }

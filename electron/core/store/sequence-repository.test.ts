@@ -30,6 +30,8 @@ describe('SequenceRepository', () => {
       messageCount: 0,
       enabledMessageCount: 0,
       channel: null,
+      smsFallback: false,
+      stopOnReply: false,
       subscriberCount: 0,
       activeSubscriberCount: 0,
       sentCount: 0,

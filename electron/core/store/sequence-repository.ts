@@ -8,6 +8,8 @@ interface SummaryRow {
   description: string;
   active: number;
   channel: string | null;
+  sms_fallback: number;
+  stop_on_reply: number;
   created_at: number;
   updated_at: number;
   message_count: number;
@@ -23,6 +25,10 @@ export interface SequenceFields {
   active: boolean;
   /** Null until the owner picks one: due messages then wait. Omitted: null for a new sequence, unchanged on update. */
   channel?: ChannelId | null;
+  /** "WhatsApp, else SMS" (with channel 'whatsapp'). Omitted: off for a new sequence, unchanged on update. */
+  smsFallback?: boolean;
+  /** Any reply (other than STOP/START) stops the customer's subscription. Omitted: as for smsFallback. */
+  stopOnReply?: boolean;
 }
 
 /**
@@ -36,7 +42,7 @@ export function sequenceNameKey(name: string): string {
 // Message counts come from the join; subscriber counts from subqueries (a second join would
 // multiply the rows), each answered from the covering index subscriptions_sequence_status.
 const SUMMARY = `
-  SELECT s.id, s.name, s.description, s.active, s.channel, s.created_at, s.updated_at,
+  SELECT s.id, s.name, s.description, s.active, s.channel, s.sms_fallback, s.stop_on_reply, s.created_at, s.updated_at,
          COUNT(m.id) AS message_count,
          COALESCE(SUM(m.enabled), 0) AS enabled_message_count,
          COALESCE(SUM(m.sent_count), 0) AS sent_count,
@@ -62,15 +68,31 @@ export class SequenceRepository {
     this.selectOne = db.prepare<[number], SummaryRow>(`${SUMMARY} WHERE s.id = ? GROUP BY s.id`);
     this.selectName = db.prepare<[number], { name: string }>('SELECT name FROM sequences WHERE id = ?');
     this.selectIdByNameKey = db.prepare<[string], { id: number }>('SELECT id FROM sequences WHERE name_key = ?');
-    this.insertRow = db.prepare<[{ name: string; nameKey: string; description: string; active: 0 | 1; channel: ChannelId | null; now: number }]>(
-      `INSERT INTO sequences (name, name_key, description, active, channel, created_at, updated_at)
-       VALUES (@name, @nameKey, @description, @active, @channel, @now, @now)`,
+    this.insertRow = db.prepare<
+      [{ name: string; nameKey: string; description: string; active: 0 | 1; channel: ChannelId | null; smsFallback: 0 | 1; stopOnReply: 0 | 1; now: number }]
+    >(
+      `INSERT INTO sequences (name, name_key, description, active, channel, sms_fallback, stop_on_reply, created_at, updated_at)
+       VALUES (@name, @nameKey, @description, @active, @channel, @smsFallback, @stopOnReply, @now, @now)`,
     );
     this.updateRow = db.prepare<
-      [{ id: number; name: string; nameKey: string; description: string; active: 0 | 1; keepChannel: 0 | 1; channel: ChannelId | null; now: number }]
+      [
+        {
+          id: number;
+          name: string;
+          nameKey: string;
+          description: string;
+          active: 0 | 1;
+          keepChannel: 0 | 1;
+          channel: ChannelId | null;
+          smsFallback: 0 | 1 | null;
+          stopOnReply: 0 | 1 | null;
+          now: number;
+        },
+      ]
     >(
       `UPDATE sequences SET name = @name, name_key = @nameKey, description = @description, active = @active,
-              channel = CASE WHEN @keepChannel = 1 THEN channel ELSE @channel END, updated_at = @now
+              channel = CASE WHEN @keepChannel = 1 THEN channel ELSE @channel END,
+              sms_fallback = COALESCE(@smsFallback, sms_fallback), stop_on_reply = COALESCE(@stopOnReply, stop_on_reply), updated_at = @now
        WHERE id = @id`,
     );
     this.touchRow = db.prepare<[number, number]>('UPDATE sequences SET updated_at = ? WHERE id = ?');
@@ -109,6 +131,8 @@ export class SequenceRepository {
       description: fields.description,
       active: fromBoolean(fields.active),
       channel: fields.channel ?? null,
+      smsFallback: fromBoolean(fields.smsFallback ?? false),
+      stopOnReply: fromBoolean(fields.stopOnReply ?? false),
       now,
     });
     return Number(result.lastInsertRowid);
@@ -124,6 +148,8 @@ export class SequenceRepository {
       active: fromBoolean(fields.active),
       keepChannel: fromBoolean(fields.channel === undefined),
       channel: fields.channel ?? null,
+      smsFallback: fields.smsFallback === undefined ? null : fromBoolean(fields.smsFallback),
+      stopOnReply: fields.stopOnReply === undefined ? null : fromBoolean(fields.stopOnReply),
       now,
     });
     return result.changes === 1;
@@ -147,6 +173,8 @@ function toSummary(row: SummaryRow): SequenceSummary {
     description: row.description,
     active: toBoolean(row.active),
     channel: row.channel === null ? null : toChannelId(row.channel),
+    smsFallback: toBoolean(row.sms_fallback),
+    stopOnReply: toBoolean(row.stop_on_reply),
     messageCount: row.message_count,
     enabledMessageCount: row.enabled_message_count,
     subscriberCount: row.subscriber_count,

@@ -30,9 +30,10 @@ interface SubscriberRow {
   id: number;
   contact_id: number;
   sequence_id: number;
-  phone: string;
+  phone: string | null;
   name: string;
   status: string;
+  end_reason: string | null;
   source: string;
   subscribed_at: number;
   last_sent_at: number | null;
@@ -134,7 +135,7 @@ interface PageParams extends SearchParams {
 }
 
 const SUBSCRIBER_COLUMNS = `
-  s.id, s.contact_id, s.sequence_id, c.phone, c.name, s.status, s.source, s.subscribed_at,
+  s.id, s.contact_id, s.sequence_id, c.phone, c.name, s.status, s.end_reason, s.source, s.subscribed_at,
   s.last_sent_at, s.next_due_at, s.sent_count,
   lm.id AS last_id, lm.name AS last_name, lm.position AS last_position,
   nm.id AS next_id, nm.name AS next_name, nm.position AS next_position`;
@@ -659,6 +660,7 @@ function toSubscriber(row: SubscriberRow): Subscriber {
     phone: row.phone,
     name: row.name,
     status: toSubscriptionStatus(row.status),
+    endReason: row.end_reason,
     source: toSubscriptionSource(row.source),
     subscribedAt: row.subscribed_at,
     lastSentMessage: messageRef(row.last_id, row.last_name, row.last_position),

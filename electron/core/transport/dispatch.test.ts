@@ -27,7 +27,7 @@ describe('createDispatcher', () => {
       recordingLogger(),
     );
     const response = await dispatch('sequences.create', { name: '  Welcome  ' });
-    expect(received).toEqual([{ name: 'Welcome', description: '', channel: null }]);
+    expect(received).toEqual([{ name: 'Welcome', description: '', channel: null, smsFallback: false, stopOnReply: false }]);
     expect(response).toEqual({ status: 200, result: { ok: true, value: sampleSequence({ name: 'Welcome' }) } });
   });
 

@@ -36,6 +36,8 @@ export function sampleSequence(overrides: Partial<MethodOutput<'sequences.create
     messageCount: 0,
     enabledMessageCount: 0,
     channel: null,
+    smsFallback: false,
+    stopOnReply: false,
     subscriberCount: 0,
     activeSubscriberCount: 0,
     sentCount: 0,

@@ -2,10 +2,8 @@
 import type { SubscriptionStatus } from '../../../shared/domain';
 import { friendlyTime } from './friendly-time';
 
-/** A name to show, falling back to the number for contacts without one. */
-export function displayName(person: { name: string; phone: string }): string {
-  return person.name.trim() || person.phone;
-}
+/** A name to show, falling back to the number for contacts without one (shared/person-label.ts). */
+export { personLabel as displayName } from '../../../shared/person-label';
 
 export function messageLabel(message: { name: string; position: number }): string {
   return `${message.position}. ${message.name}`;

@@ -2,13 +2,16 @@ import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
 import { silentLogger } from '../../logger';
-import type { ChannelStatus, OutboundMessage } from '../channel';
+import type { ChannelStatus, LookupQuery, OutboundMessage } from '../channel';
 import { startFakeSmsGate, type FakeSmsGate } from './fake-smsgate-server';
 import { SmsGateChannel, smsGateMessageId } from './smsgate';
+
+const query = (deliveryKey: string): LookupQuery => ({ deliveryKey, to: '+4915123456789', whatsappId: null, text: 'Hello', mediaFileName: null, claimedAt: 0 });
 
 const message = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
   deliveryKey: 'd-17-3',
   to: '+4915123456789',
+  whatsappId: null,
   text: 'Hello Anna, here is our brochure.',
   media: null,
   ...overrides,
@@ -70,7 +73,7 @@ describe.each([
     expect(smsGateMessageId(key)).toBe(id);
     expect(await channel.send(message({ deliveryKey: key }))).toEqual({ ok: true, providerMessageId: id });
     expect(await channel.send(message({ deliveryKey: key }))).toMatchObject({ ok: true, deduplicated: true });
-    expect(await channel.lookup(key)).toEqual({ outcome: 'sent', providerMessageId: id });
+    expect(await channel.lookup(query(key))).toEqual({ outcome: 'sent', providerMessageId: id });
   });
 
   it.each([500, 502, 503])('HTTP %i is transient and sends nothing', async (status) => {
@@ -162,19 +165,19 @@ describe.each([
 
   describe('lookup (crash recovery)', () => {
     it('reports a key the gateway never received as not sent', async () => {
-      expect(await channel.lookup('d-404')).toEqual({ outcome: 'not-sent' });
+      expect(await channel.lookup(query('d-404'))).toEqual({ outcome: 'not-sent' });
     });
 
     it.each(['Pending', 'Processed', 'Sent', 'Delivered'] as const)('reports a message in state %s as sent', async (state) => {
       await channel.send(message());
       gate.setState('d-17-3', state);
-      expect(await channel.lookup('d-17-3')).toEqual({ outcome: 'sent', providerMessageId: 'd-17-3' });
+      expect(await channel.lookup(query('d-17-3'))).toEqual({ outcome: 'sent', providerMessageId: 'd-17-3' });
     });
 
     it('reports a message that failed on the phone as failed, with the phone’s reason', async () => {
       await channel.send(message());
       gate.setState('d-17-3', 'Failed', 'RESULT_ERROR_GENERIC_FAILURE');
-      expect(await channel.lookup('d-17-3')).toEqual({
+      expect(await channel.lookup(query('d-17-3'))).toEqual({
         outcome: 'failed',
         error: { kind: 'permanent', reason: 'The phone could not send the SMS: RESULT_ERROR_GENERIC_FAILURE', detail: 'state Failed' },
       });
@@ -182,7 +185,7 @@ describe.each([
 
     it('says unknown when the gateway cannot be asked', async () => {
       gate.failNext(500);
-      expect(await channel.lookup('d-17-3')).toMatchObject({ outcome: 'unknown' });
+      expect(await channel.lookup(query('d-17-3'))).toMatchObject({ outcome: 'unknown' });
     });
   });
 
@@ -217,7 +220,7 @@ describe('SmsGateChannel when the gateway cannot be reached', () => {
     });
     expect(channel.status().state).toBe('down');
     expect((await channel.probe()).state).toBe('down');
-    expect(await channel.lookup('d-17-3')).toMatchObject({ outcome: 'unknown' });
+    expect(await channel.lookup(query('d-17-3'))).toMatchObject({ outcome: 'unknown' });
   });
 
   it('rejects a base URL that is not a web address as a validation error', () => {

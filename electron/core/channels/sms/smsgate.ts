@@ -38,6 +38,7 @@ import {
   type Channel,
   type ChannelError,
   type ChannelStatus,
+  type LookupQuery,
   type LookupResult,
   type OutboundMessage,
   type SendResult,
@@ -60,6 +61,7 @@ export interface SmsGateConfig {
 
 const LOGIN_REJECTED = 'SMS gateway rejected the login — check the username and password in Settings.';
 const MEDIA_NOT_SENT = 'The attachment was not sent: SMS carries text only.';
+const NO_PHONE = 'Not sent by SMS: this customer is known only by their WhatsApp id, without a phone number.';
 /** A key that can never be a delivery key, used to check the connection and login. */
 const PROBE_ID = 'seqa-connection-check';
 
@@ -124,6 +126,9 @@ export class SmsGateChannel implements Channel {
   }
 
   async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+    if (message.to === null) {
+      return { ok: false, error: { kind: 'permanent', code: 'no-phone', reason: NO_PHONE } };
+    }
     const id = smsGateMessageId(message.deliveryKey);
     const body = { id, textMessage: { text: message.text }, phoneNumbers: [message.to], withDeliveryReport: true };
     const outcome = await this.request('POST', '/messages', body, signal);
@@ -155,7 +160,7 @@ export class SmsGateChannel implements Channel {
     return { ok: false, error };
   }
 
-  async lookup(deliveryKey: string, signal?: AbortSignal): Promise<LookupResult> {
+  async lookup({ deliveryKey }: LookupQuery, signal?: AbortSignal): Promise<LookupResult> {
     const id = smsGateMessageId(deliveryKey);
     const outcome = await this.request('GET', `/messages/${encodeURIComponent(id)}`, undefined, signal);
     if (outcome.kind !== 'response') {

@@ -47,9 +47,22 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = a
       // PRAGMA takes no bound parameters; the version is a checked integer.
       db.pragma(`user_version = ${migration.version}`);
     }
+    if (pending.some((m) => m.foreignKeysOff === true)) {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`The database upgrade found ${broken.length} rows pointing at missing rows; nothing was changed.`);
+    }
     return { from, to: Math.max(from, latest), applied: pending.map((m) => `${m.version}-${m.name}`) };
   });
-  return run.immediate();
+  // PRAGMA foreign_keys is a no-op inside a transaction: switched off before it, back on after,
+  // and only when a pending migration rebuilds a referenced table.
+  const needsForeignKeysOff = migrations.some((m) => m.foreignKeysOff === true && m.version > schemaVersion(db));
+  const foreignKeysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (needsForeignKeysOff && foreignKeysWereOn) db.pragma('foreign_keys = OFF');
+  try {
+    return run.immediate();
+  } finally {
+    if (needsForeignKeysOff && foreignKeysWereOn) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** A programming error, not a user's: versions must be 1, 2, 3… in order. */

@@ -26,6 +26,8 @@ function delivery(patch: Partial<Delivery>): Delivery {
     renderedText: 'Hi Maria',
     error: null,
     providerMessageId: null,
+    receipt: null,
+    receiptAt: null,
     updatedAt: NOW,
     ...patch,
   };

@@ -14,7 +14,7 @@ import { FormDialogFooter } from '../../components/FormDialogFooter';
 const SHOWN_FIELDS = ['phone', 'name', 'attributes'] as const;
 
 export function ContactEditDialog({ contact, onClose }: { contact: ContactListItem; onClose: () => void }) {
-  const [phone, setPhone] = useState(contact.phone);
+  const [phone, setPhone] = useState(contact.phone ?? '');
   const [name, setName] = useState(contact.name);
   const [attributes, setAttributes] = useState<AttributeRow[]>(() => rowsFromAttributes(contact.attributes));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);

@@ -41,8 +41,8 @@ export function SmsGatewaySettings() {
 
   useEffect(() => {
     let current = true;
-    call('channels.getSmsGateway', {}).then(
-      (config) => current && setLoad({ status: 'ready', config }),
+    call('channels.getSmsProvider', {}).then(
+      (config) => current && setLoad({ status: 'ready', config: config?.provider === 'smsgate' ? config : null }),
       (caught: unknown) => current && setLoad({ status: 'error', error: errorMessage(caught) }),
     );
     return () => {
@@ -128,7 +128,7 @@ function SmsGatewayForm({ saved, onSaved }: { saved: SmsGateStatus | null; onSav
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const status = await call('channels.configureSmsGateway', { config: { baseUrl: baseUrl.trim(), username: username.trim(), password } });
+      const status = await call('channels.configureSmsProvider', { config: { provider: 'smsgate', baseUrl: baseUrl.trim(), username: username.trim(), password } });
       useEngine.getState().receiveChannel(status);
       if (status.state === 'ready') toastSuccess('Saved. The SMS gateway answered: it is ready to send.');
       else toastError(`Saved, but the gateway is ${STATE_LABELS[status.state].toLowerCase()}${status.reason ? `: ${status.reason}` : '.'}`);
@@ -239,7 +239,7 @@ function SmsGatewayForm({ saved, onSaved }: { saved: SmsGateStatus | null; onSav
           busyLabel="Removing…"
           onClose={() => setConfirmRemove(false)}
           onConfirm={async () => {
-            const status = await call('channels.configureSmsGateway', { config: null });
+            const status = await call('channels.configureSmsProvider', { config: null });
             useEngine.getState().receiveChannel(status);
             toastSuccess('Removed the SMS gateway.');
             onSaved(null);
