@@ -47,6 +47,8 @@ export interface ChannelRegistryDeps {
   events: EventBus;
   clock: Clock;
   logger: Logger;
+  /** The shop's WhatsApp (channels/whatsapp/), built by the composition root; absent: not available. */
+  whatsapp?: Channel;
   /** For tests: the fetch the SMS channel uses, and its per-request timeout. */
   smsFetch?: typeof fetch;
   smsTimeoutMs?: number;
@@ -58,12 +60,14 @@ export class ChannelRegistry {
   /** Why SMS is not configured although a configuration exists (the password could not be read). */
   private smsProblem: string | null = null;
   private unsubscribeSms: (() => void) | null = null;
+  private readonly unsubscribeWhatsapp: (() => void) | null;
   private readonly listeners = new Set<(status: ChannelStatusInfo) => void>();
 
   constructor(private readonly deps: ChannelRegistryDeps) {
     // The delivery row is the record: nothing else to store.
     this.test = new TestModeChannel({ record: () => undefined, clock: deps.clock, logger: deps.logger });
     this.loadSms();
+    this.unsubscribeWhatsapp = deps.whatsapp?.onStatusChange(() => this.announce('whatsapp')) ?? null;
   }
 
   /** The channel to send through, or null when it is not configured. */
@@ -74,7 +78,7 @@ export class ChannelRegistry {
       case 'sms':
         return this.sms;
       case 'whatsapp':
-        return null;
+        return this.deps.whatsapp ?? null;
     }
   }
 
@@ -157,8 +161,16 @@ export class ChannelRegistry {
     return Promise.reject(new AppError('INTERNAL', 'Test messages are not built yet.'));
   }
 
+  /** SMSGate's address and login, for registering webhooks with it; null unless SMSGate is the SMS provider. */
+  smsGateCredentials(): SmsGatewayInput | null {
+    const stored = this.storedSms();
+    const password = stored === null ? undefined : this.readPassword();
+    return stored === null || password === undefined ? null : { ...stored, password };
+  }
+
   /** Stops listening to the channels. */
   close(): void {
+    this.unsubscribeWhatsapp?.();
     this.unsubscribeSms?.();
     this.unsubscribeSms = null;
     this.listeners.clear();
