@@ -46,9 +46,13 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
       const counts: WriteCounts = { created: 0, updated: 0, subscribed: 0, alreadySubscribed: 0, skipped: [] };
       const next = sequenceId === null ? null : firstDue(store.messages.listBySequence(sequenceId), env.now, { ...env.schedule, now: env.now });
       const toSubscribe: number[] = [];
+      const existing = store.contacts.idsByPhone(contacts.map((contact) => contact.phone));
+      const fresh = contacts.filter((contact) => !existing.has(contact.phone));
 
+      // Contacts already saved are merged one by one (name, attributes, the attribute limit).
       contacts.forEach((contact, i) => {
         if (options.onChunk && i % CHUNK_CONTACTS === 0) options.onChunk(i);
+        if (!existing.has(contact.phone)) return;
         let written: { id: number; created: boolean };
         try {
           written = store.contacts.upsertByPhone(
@@ -75,6 +79,12 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
         }
         toSubscribe.push(written.id);
       });
+
+      // New ones are created together (one statement; no merge can fail for them).
+      options.onChunk?.(contacts.length - fresh.length);
+      const created = store.contacts.insertMany(fresh, 'import', consentNote, env.now);
+      counts.created += created.length;
+      if (sequenceId !== null && next !== null) toSubscribe.push(...created);
 
       if (sequenceId !== null && next !== null) {
         // One candidate per phone, so each contact at most once: whoever was not subscribed now already was.

@@ -187,6 +187,34 @@ describe('ContactRepository', () => {
       expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
     });
 
+    it('creates many contacts in one statement, in order, searchable once the batch ends', () => {
+      const { contacts } = t.store;
+      contacts.insert(contact('+4915100000001', 'Anna Alt'), 1);
+      const ids = t.store.write(() =>
+        contacts.withBatchedIndexing(() =>
+          contacts.insertMany(
+            [
+              { phone: '+4915100000002', name: 'Björn Öztürk', attributes: { car: 'Golf "GTI"' } },
+              { phone: '+4915100000003', name: '', attributes: {} },
+            ],
+            'import',
+            'Imported from a.csv',
+            5,
+          ),
+        ),
+      );
+      expect(ids.map((id) => contacts.findById(id)?.phone)).toEqual(['+4915100000002', '+4915100000003']);
+      expect(contacts.findById(ids[0] ?? 0)).toMatchObject({ name: 'Björn Öztürk', attributes: { car: 'Golf "GTI"' }, source: 'import', createdAt: 5 });
+      expect(list({ search: 'bjorn oz' }).rows.map((c) => c.phone)).toEqual(['+4915100000002']);
+      expect(list({ search: '0000003' }).rows.map((c) => c.phone)).toEqual(['+4915100000003']);
+      expect(contacts.idsByPhone(['+4915100000003', '+4915199999999'])).toEqual(new Map([['+4915100000003', ids[1]]]));
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+      // Unindexed rows outside a batch would make search lie: refused.
+      expect(() => t.store.write(() => contacts.insertMany([{ phone: '+4915100000004', name: 'X', attributes: {} }], 'import', '', 6))).toThrow(
+        /withBatchedIndexing/,
+      );
+    });
+
     it('leaves contacts and search untouched when the batch throws, and runs only inside a transaction', () => {
       const { contacts } = t.store;
       contacts.insert(contact('+4915100000001', 'Anna'), 1);

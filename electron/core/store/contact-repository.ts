@@ -122,6 +122,8 @@ export class ContactRepository {
   private readonly selectMatchingInOrder;
   private readonly pages = new Map<string, Statement<[PageParams], ContactRow>>();
   private readonly selectMaxId;
+  private readonly insertRows;
+  private readonly selectIdsByPhone;
   private readonly countAbove;
   private readonly indexNamesAbove;
   private readonly indexPhonesAbove;
@@ -157,6 +159,16 @@ export class ContactRepository {
     this.indexPhone = db.prepare<[number, string | null]>('INSERT INTO contacts_phone_search (rowid, phone) VALUES (?, ?)');
     this.unindexPhone = db.prepare<[number, string | null]>(
       "INSERT INTO contacts_phone_search (contacts_phone_search, rowid, phone) VALUES ('delete', ?, ?)",
+    );
+    // Rows as JSON arrays [phone, name, name_key, attributes]; json_each's key keeps the file's order,
+    // so the new ids are consecutive in that order.
+    this.insertRows = db.prepare<[{ rows: string; source: string; consentNote: string; now: number }]>(
+      `INSERT INTO contacts (phone, name, name_key, attributes, source, consent_note, consent_at, created_at, updated_at)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3, @source, @consentNote, @now, @now, @now
+       FROM json_each(@rows) ORDER BY key`,
+    );
+    this.selectIdsByPhone = db.prepare<[string], { id: number; phone: string }>(
+      'SELECT id, phone FROM contacts WHERE phone IN (SELECT value FROM json_each(?))',
     );
     this.countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts');
     this.selectMaxId = db.prepare<[], { id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM contacts');
@@ -200,6 +212,29 @@ export class ContactRepository {
     this.indexName.run(id, nameKey);
     this.indexPhone.run(id, contact.phone);
     return id;
+  }
+
+  /** The ids of the contacts that have these phones (E.164), by phone; phones nobody has are absent. */
+  idsByPhone(phones: readonly string[]): Map<string, number> {
+    return new Map(this.selectIdsByPhone.all(JSON.stringify(phones)).map((row) => [row.phone, row.id]));
+  }
+
+  /**
+   * Creates these contacts (none of whose phones may exist yet) with one statement, and returns
+   * their ids in the same order. Only inside `withBatchedIndexing`, which indexes them when the
+   * batch ends: one INSERT … SELECT is several times faster than a statement per row (the CSV
+   * import of 100,000 contacts).
+   */
+  insertMany(contacts: readonly Omit<NewContact, 'source' | 'consentNote'>[], source: ContactSource, consentNote: string, now: number): number[] {
+    if (this.unindexedAbove === null) throw new Error('insertMany must run inside withBatchedIndexing.');
+    if (contacts.length === 0) return [];
+    const rows = contacts.map((contact) => [contact.phone, contact.name, foldForSearch(contact.name), contact.attributes]);
+    const result = this.insertRows.run({ rows: JSON.stringify(rows), source, consentNote, now });
+    if (result.changes !== contacts.length) throw new Error(`Inserted ${result.changes} of ${contacts.length} contacts.`);
+    this.createdInBatch += contacts.length;
+    const first = Number(result.lastInsertRowid) - contacts.length + 1;
+    // The batch's final count check (withBatchedIndexing) would catch ids that were not consecutive.
+    return contacts.map((_, index) => first + index);
   }
 
   /** Replaces phone, name and attributes. False when no such contact. Throws on a phone taken by another contact (UNIQUE). */
