@@ -19,16 +19,25 @@ export interface HeadlessApp {
   value<T>(method: string, input: unknown): Promise<T>;
   /** Opens the UI and waits until its first data load finished. */
   open(page: Page, route?: string): Promise<void>;
-  /** Stops the server (as SIGTERM) and starts it again on the same data folder. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server (as SIGTERM) and starts it again on the same data folder, optionally with
+   * more command-line flags and environment (e.g. the fake WhatsApp wiring), kept for later restarts.
+   */
+  restart(options?: ServerOptions): Promise<void>;
+}
+
+export interface ServerOptions {
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
 }
 
 const headlessEntry = path.resolve(__dirname, '..', 'dist-electron', 'headless.js');
 
-function startServer(dataDir: string, token: string, port = 0): Promise<{ child: ChildProcess; baseUrl: string }> {
+function startServer(dataDir: string, token: string, options: ServerOptions = {}): Promise<{ child: ChildProcess; baseUrl: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [headlessEntry, '--data', dataDir, '--port', String(port), '--token', token], {
+    const child = spawn(process.execPath, [headlessEntry, '--data', dataDir, '--port', '0', '--token', token, ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
     });
     let output = '';
     const onData = (chunk: Buffer): void => {
@@ -60,7 +69,8 @@ export const test = base.extend<{ app: HeadlessApp }>({
   app: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'seqa-e2e-'));
     const token = randomBytes(16).toString('hex');
-    let server = await startServer(dataDir, token);
+    let serverOptions: ServerOptions = {};
+    let server = await startServer(dataDir, token, serverOptions);
     const app: HeadlessApp = {
       get baseUrl() {
         return server.baseUrl;
@@ -89,9 +99,10 @@ export const test = base.extend<{ app: HeadlessApp }>({
           await page.evaluate(`window.location.hash = ${JSON.stringify(route)}`);
         }
       },
-      async restart() {
+      async restart(options) {
+        if (options !== undefined) serverOptions = options;
         await stopServer(server.child);
-        server = await startServer(dataDir, token);
+        server = await startServer(dataDir, token, serverOptions);
       },
     };
     await use(app);
