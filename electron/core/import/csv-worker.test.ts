@@ -13,6 +13,7 @@ import { silentLogger } from '../logger';
 import { FakeClock } from '../services/test-harness';
 import { openStore, type Store } from '../store/store';
 import { makeTempDir, type TempDir } from '../store/test-store';
+import { tryNormalizePhone } from '../services/phone';
 import { WRONG_ENCODING_MESSAGE } from './csv-text';
 import { createExportService, type ExportService } from './export-service';
 import { createImportService, type ImportService } from './import-service';
@@ -88,6 +89,25 @@ describe('import service (worker thread)', () => {
     expect(phases).toEqual(['parsing', 'validating', 'writing', 'done']);
     expect(progress.filter((p) => p.phase === 'done')).toEqual([{ importId: 'import-0001', phase: 'done', processed: 4, total: 4 }]);
     expect(changes).toEqual([['contacts', 'sequences', 'subscriptions']]);
+  });
+
+  it('checks half the phone numbers on a second thread and gets the same answers as checking them all here', async () => {
+    const lines = ['Name,Phone,City'];
+    for (let i = 0; i < 12_000; i++) lines.push(`Person ${i},0151 ${String(20_000_000 + i)},Berlin`);
+    // Refused rows in both halves, and a number of the first half repeated in the second.
+    lines[10] = 'Early bad,123,Berlin';
+    lines[11_000] = 'Late bad,0151 999,Berlin';
+    lines[11_500] = 'Late repeat,+49 151 20000005,Hamburg';
+    const result = await service.run(importInput(lines.join('\n')));
+
+    expect(result).toMatchObject({ status: 'completed', totalRows: 12_000, created: 11_997, mergedDuplicates: 1 });
+    expect(result.skipped.map((row) => row.line)).toEqual([11, 11_001]);
+    // The helper's answer reads exactly as this thread's own would.
+    const inline = tryNormalizePhone('0151 999', 'DE');
+    expect(inline.ok).toBe(false);
+    expect(result.skipped[1]?.reason).toBe(inline.ok ? null : inline.reason);
+    expect(store.contacts.findByPhone('+4915120000005')).toMatchObject({ name: 'Late repeat', attributes: { city: 'Hamburg' } });
+    expect(store.contacts.findByPhone('+4915120011998')).toMatchObject({ name: 'Person 11998' });
   });
 
   it('relays a few progress events a second at most: within the interval only a new phase goes through', async () => {

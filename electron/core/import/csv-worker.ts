@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors';
 import { openStore, type Store } from '../store/store';
 import { CsvExporter } from './csv-export';
+import { runPhoneHelper, startPhoneHelper, type PhoneHelperData } from './phone-helper';
 import { runImport } from './run-import';
 import type { CsvJob, CsvWorkerData, CsvWorkerMessage } from './worker-protocol';
 
@@ -42,11 +43,18 @@ function main(port: NonNullable<typeof parentPort>, data: CsvWorkerData): void {
 function run(store: Store, job: CsvJob, send: (message: CsvWorkerMessage) => void): CsvWorkerMessage {
   if (job.kind === 'import') {
     const cancelFlag = new Int32Array(job.cancelFlag);
-    const result = runImport(store, job.input, job.env, {
-      onProgress: (progress) => send({ type: 'progress', progress }),
-      isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
-    });
-    return { type: 'imported', result };
+    // Started first, so it loads while the file is parsed; this file is its entry point too.
+    const phoneHelper = startPhoneHelper(__filename, job.env.defaultCountry);
+    try {
+      const result = runImport(store, job.input, job.env, {
+        onProgress: (progress) => send({ type: 'progress', progress }),
+        isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
+        phoneHelper,
+      });
+      return { type: 'imported', result };
+    } finally {
+      phoneHelper.close();
+    }
   }
   const exporter = new CsvExporter(store, { now: job.now, timeZone: job.timeZone });
   // One read transaction: every read comes from the same snapshot, whatever commits meanwhile.
@@ -55,4 +63,9 @@ function run(store: Store, job: CsvJob, send: (message: CsvWorkerMessage) => voi
 }
 
 if (parentPort === null) throw new Error('csv-worker.js runs only as a worker thread.');
-main(parentPort, workerData as CsvWorkerData);
+if (isPhoneHelper(workerData)) runPhoneHelper(workerData);
+else main(parentPort, workerData as CsvWorkerData);
+
+function isPhoneHelper(data: unknown): data is PhoneHelperData {
+  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'phone-helper';
+}

@@ -71,11 +71,21 @@ export function collectContacts(
   return { contacts: [...byPhone.values()], skipped, mergedDuplicates };
 }
 
+/** A cell as the import reads it: trimmed, a neutralised formula prefix taken off again. */
+function cellOf(row: CsvRow, index: number): string {
+  return unescapeFormula((row.cells[index] ?? '').trim()).trim();
+}
+
+/** The phone cell of a row, exactly as the normaliser will be asked about it. */
+export function rawPhoneOf(row: CsvRow, mapping: ResolvedMapping): string {
+  return cellOf(row, mapping.phone);
+}
+
 function readRow(row: CsvRow, mapping: ResolvedMapping, normalisePhone: NormalisePhone): ImportCandidate | { reason: string } {
   if (row.problem !== null) return { reason: row.problem };
-  const cell = (index: number): string => unescapeFormula((row.cells[index] ?? '').trim()).trim();
+  const cell = (index: number): string => cellOf(row, index);
 
-  const rawPhone = cell(mapping.phone);
+  const rawPhone = rawPhoneOf(row, mapping);
   if (rawPhone === '') return { reason: 'No phone number.' };
   if (SCIENTIFIC.test(rawPhone)) {
     return {

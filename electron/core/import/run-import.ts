@@ -21,12 +21,17 @@ import { errorReportCsv } from './error-report';
 import { ImportCancelled } from './import-cancelled';
 import type { ImportEnvironment, ImportInput } from './worker-protocol';
 import { ProgressReporter } from './import-progress';
-import { collectContacts } from './import-rows';
+import { collectContacts, rawPhoneOf, type NormalisePhone } from './import-rows';
+import { sharedNormaliser, type PhoneHelper } from './phone-helper';
+import type { CsvRow } from './csv-rows';
+import type { ResolvedMapping } from './column-mapping';
 import { writeImport } from './import-writer';
 
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   isCancelled?: () => boolean;
+  /** A thread on the other core that checks the second half of the phone numbers (phone-helper.ts). */
+  phoneHelper?: PhoneHelper;
 }
 
 export function runImport(store: Store, input: ImportInput, env: ImportEnvironment, options: RunImportOptions = {}): ImportResult {
@@ -56,7 +61,7 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
     checkCancelled();
 
     progress.report('validating', 0, totalRows);
-    const collected = collectContacts(parsed.rows, mapping, (raw) => tryNormalizePhone(raw, env.defaultCountry), (processed) => {
+    const collected = collectContacts(parsed.rows, mapping, phoneNormaliser(parsed.rows, mapping, env.defaultCountry, options.phoneHelper), (processed) => {
       checkCancelled();
       progress.report('validating', processed, totalRows);
     });
@@ -102,3 +107,14 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
     };
   }
 }
+
+/** Checks every phone here, or the first half here and the second half on the helper's core. */
+function phoneNormaliser(rows: readonly CsvRow[], mapping: ResolvedMapping, defaultCountry: string, helper: PhoneHelper | undefined): NormalisePhone {
+  if (helper === undefined || rows.length < HELPER_MIN_ROWS) return (raw) => tryNormalizePhone(raw, defaultCountry);
+  const share = rows.slice(Math.floor(rows.length / 2)).map((row) => rawPhoneOf(row, mapping));
+  helper.check(share);
+  return sharedNormaliser(helper, new Set(share), defaultCountry);
+}
+
+/** Below this, handing numbers to another thread costs more than it saves. */
+const HELPER_MIN_ROWS = 5_000;
