@@ -14,6 +14,7 @@ import { RecomputeQueueRepository } from './recompute-queue-repository';
 import { SequenceRepository } from './sequence-repository';
 import { SettingsRepository } from './settings-repository';
 import { SubscriptionRepository } from './subscription-repository';
+import { WhatsAppIdentityRepository } from './whatsapp-identity-repository';
 
 export interface Store {
   readonly db: SqliteDatabase;
@@ -26,6 +27,7 @@ export interface Store {
   readonly subscriptions: SubscriptionRepository;
   readonly deliveries: DeliveryRepository;
   readonly recomputeQueue: RecomputeQueueRepository;
+  readonly whatsappIdentities: WhatsAppIdentityRepository;
   /**
    * Runs `work` in one IMMEDIATE transaction (the write lock is taken up front, so it cannot fail
    * half-way for want of it). Anything thrown rolls everything back. `work` must be synchronous:
@@ -50,6 +52,7 @@ export function openStore(filePath: string): Store {
       subscriptions: new SubscriptionRepository(db),
       deliveries: new DeliveryRepository(db),
       recomputeQueue: new RecomputeQueueRepository(db),
+      whatsappIdentities: new WhatsAppIdentityRepository(db),
       // better-sqlite3 rolls back and throws if `work` returns a Promise.
       write: <T>(work: () => T): T => db.transaction(work).immediate(),
       close: () => {
