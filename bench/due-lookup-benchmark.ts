@@ -16,6 +16,7 @@ import path from 'node:path';
 import { systemClock } from '../electron/core/clock';
 import type { ChannelId } from '../electron/core/channels/channel';
 import { nextWorkItem } from '../electron/core/engine/claim';
+import { laneRoutes, NORMAL_ROUTING } from '../electron/core/engine/routing';
 import { createEngineStore } from '../electron/core/engine/engine-store';
 import { DEFAULT_SENDING } from '../electron/core/services/settings-service';
 import { openStore } from '../electron/core/store/store';
@@ -74,8 +75,7 @@ export function benchDueLookup(dir: string): BenchResult[] {
       const sequences = env.sending.sequences();
       let found = 0;
       for (const channel of CHANNELS) {
-        const ids = sequences.filter((s) => s.active && s.channel === channel).map((s) => s.id);
-        if (nextWorkItem(env, channel, ids) !== undefined) found++;
+        if (nextWorkItem(env, laneRoutes(channel, sequences, NORMAL_ROUTING)) !== undefined) found++;
       }
       return found;
     };

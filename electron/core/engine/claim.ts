@@ -18,10 +18,16 @@
  *   `skipped`, the subscription moves on (catch-up.ts: waits the app chose itself never count);
  * - a retry whose message was turned off, or whose subscriber was unsubscribed/stopped meanwhile
  *   → `skipped`.
- * A retry follows its sequence's channel as it is now: with no channel it waits (like a new
- * message would); moved to another channel, it goes out there under a new key. A transient
- * failure means the old channel never confirmed it, and the owner who switched channels expects
- * the pending message to use the new one rather than the one they turned away from.
+ * Which channel serves a piece of work is routing.ts's decision, asked again here with the
+ * contact in hand. A retry follows its sequence's channel as it is now: with no channel it waits
+ * (like a new message would); moved to another channel, it goes out there under a new key. A
+ * transient failure means the old channel never confirmed it, and the owner who switched channels
+ * expects the pending message to use the new one rather than the one they turned away from.
+ * "WhatsApp, else SMS" moves work between WhatsApp and SMS by itself (routing.ts says when); a
+ * delivery that goes by SMS in place of WhatsApp is marked (`fallback`) and its send recorded with
+ * a remark saying why. A contact without a phone number whose message the SMS queue picked up
+ * (the due index does not know the contact) is handed to WhatsApp as a waiting retry, no attempt
+ * counted, so it leaves the SMS queue.
  *
  * A claim of a new message writes the rendered text (template + the contact's attributes) and a
  * fresh idempotency key, counts attempt 1, and clears the subscription's due time: while a
@@ -33,6 +39,7 @@ import { renderTemplate, templateValues } from '../../../shared/template';
 import type { SubscriptionStatus, TableName } from '../../../shared/contract';
 import type { ChannelId, OutboundMessage } from '../channels/channel';
 import type { Contact } from '../../../shared/domain';
+import { afterNotOnWhatsApp, fallbackNote, NEW_WORK, routeOf, type LaneRoutes, type RoutingConditions } from './routing';
 import { nextMessageOf, recomputedNext } from '../services/subscription-progress';
 import { advanceSubscription } from './advance-subscription';
 import { nextAllowedInstant } from '../schedule/sending-window';
@@ -50,6 +57,10 @@ export interface Claim {
   /** The attempt this claim counts (1 for the first send). */
   attempt: number;
   message: OutboundMessage;
+  /** A remark recorded with the send (why it went by SMS), or null. */
+  note: string | null;
+  /** What becomes of it if WhatsApp answers that the number is not on WhatsApp (routing.ts). */
+  ifNotOnWhatsApp: 'sms' | 'fail';
 }
 
 export type ClaimOutcome =
@@ -64,24 +75,26 @@ const ENDED: Partial<Record<SubscriptionStatus, string>> = {
   failed: 'failed in this sequence',
 };
 
-/** The oldest work of a channel whose time has come or will come, or undefined when it has none. */
-export function nextWorkItem(env: EngineStore, channel: ChannelId, sequenceIds: readonly number[]): WorkItem | undefined {
+/** The oldest work of a channel (`routes`: what it serves) whose time has come or will come, or undefined when it has none. */
+export function nextWorkItem(env: EngineStore, routes: LaneRoutes): WorkItem | undefined {
   let best: WorkItem | undefined;
-  const retry = env.store.deliveries.nextRetry(channel);
+  const retry = env.store.deliveries.nextRetry(routes.retries);
   if (retry !== undefined) best = { kind: 'retry', deliveryId: retry.id, at: retry.at };
-  for (const sequenceId of sequenceIds) {
+  for (const sequenceId of routes.sequenceIds) {
     const due = env.sending.earliestDue(sequenceId);
     if (due !== undefined && (best === undefined || due.at < best.at)) best = { kind: 'new', subscriptionId: due.subscriptionId, at: due.at };
   }
   return best;
 }
 
-/** Claims `item` for `channel` at `now` (one transaction), or handles it without a send. */
-export function claimWork(env: EngineStore, channel: ChannelId, item: WorkItem, now: number): ClaimOutcome {
-  return env.store.write(() => (item.kind === 'new' ? claimNew(env, channel, item.subscriptionId, now) : claimRetry(env, channel, item.deliveryId, now)));
+/** Claims `item` for `channel` at `now` (one transaction), or handles it without a send. `conditions`: as the item was found with. */
+export function claimWork(env: EngineStore, channel: ChannelId, item: WorkItem, now: number, conditions: RoutingConditions): ClaimOutcome {
+  return env.store.write(() =>
+    item.kind === 'new' ? claimNew(env, channel, item.subscriptionId, now, conditions) : claimRetry(env, channel, item.deliveryId, now, conditions),
+  );
 }
 
-function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, now: number): ClaimOutcome {
+function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, now: number, conditions: RoutingConditions): ClaimOutcome {
   const { store } = env;
   const state = store.subscriptions.findState(subscriptionId);
   const sequence = state && env.sending.sequence(state.sequenceId);
@@ -89,7 +102,7 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
   if (state === undefined || sequence === undefined || state.status !== 'active' || state.nextDueAt === null || state.nextDueAt > now) {
     return handled();
   }
-  if (!sequence.active || sequence.channel !== channel) return handled();
+  if (!sequence.active || routeOf(sequence, NEW_WORK, conditions)?.channel !== channel) return handled();
 
   // A delivery still open holds the subscription (its next due time was reset by a recompute).
   const open = store.deliveries.openFor(subscriptionId);
@@ -128,7 +141,21 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
 
   const deliveryKey = newDeliveryKey();
   const text = renderTemplate(expected.body, templateValues(contact));
-  const deliveryId = store.deliveries.claim({ subscriptionId, messageId: expected.id, channel, dueAt, deliveryKey, renderedText: text }, now);
+  const route = routeOf(sequence, { retry: null, hasPhone: contact.phone !== null }, conditions);
+  if (route === null) return handled();
+  if (route.channel !== channel) {
+    // A contact without a phone number in a sequence SMS serves for now: they wait for WhatsApp,
+    // as a retry there (the attempt given back), which takes them out of this queue.
+    const waiting = store.deliveries.claim({ subscriptionId, messageId: expected.id, channel: route.channel, dueAt, deliveryKey, renderedText: text, fallback: route.fallback }, now);
+    const reason = `Waiting for WhatsApp: ${personLabel(contact)} has no phone number, so SMS cannot stand in.`;
+    store.deliveries.markRetrying(waiting, { nextAttemptAt: now, error: reason, refund: true }, now);
+    store.subscriptions.setNextDue(subscriptionId, null, now);
+    return handled('deliveries', 'subscriptions');
+  }
+  const deliveryId = store.deliveries.claim(
+    { subscriptionId, messageId: expected.id, channel, dueAt, deliveryKey, renderedText: text, fallback: route.fallback },
+    now,
+  );
   // The stored next message is `expected` (checked above): only the due time is cleared.
   store.subscriptions.setNextDue(subscriptionId, null, now);
   return {
@@ -146,11 +173,13 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
         text,
         media: expected.media === null ? null : env.media(expected.media.id),
       },
+      note: route.fallback === null ? null : fallbackNote(route.fallback, personLabel(contact)),
+      ifNotOnWhatsApp: afterNotOnWhatsApp(sequence, contact.phone !== null),
     },
   };
 }
 
-function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, now: number): ClaimOutcome {
+function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, now: number, conditions: RoutingConditions): ClaimOutcome {
   const { store } = env;
   const delivery = store.deliveries.findById(deliveryId);
   if (delivery === undefined || delivery.status !== 'retrying') return handled();
@@ -161,10 +190,13 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
   if (state === undefined || message === undefined || contact === undefined) {
     throw new Error(`Delivery ${deliveryId} lost its subscription, message or contact.`);
   }
-  // A retry goes through its sequence's channel as it is NOW: paused, or without a channel, it
-  // waits; moved to another channel, it is sent there (below).
+  // A retry goes where routing sends it NOW (mostly its sequence's channel): paused, or without a
+  // channel, it waits; routed to another channel than its last attempt, it is sent there (below).
   const sequence = env.sending.sequence(state.sequenceId);
-  if (state.status === 'paused' || sequence === undefined || !sequence.active || sequence.channel !== channel) return handled();
+  if (state.status === 'paused' || sequence === undefined || !sequence.active) return handled();
+  const retry = { channel: delivery.channel, fallback: delivery.fallback, failing: delivery.failingSince !== null };
+  const route = routeOf(sequence, { retry, hasPhone: contact.phone !== null }, conditions);
+  if (route === null || route.channel !== channel) return handled();
 
   const who = personLabel(contact);
   const ended = ENDED[state.status];
@@ -182,10 +214,14 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
 
   let deliveryKey = delivery.deliveryKey;
   if (delivery.channel !== channel) {
-    // The owner moved the sequence to another channel since the last attempt failed: the new
-    // provider gets its own key (a key is only meaningful to the provider that saw it).
+    // The owner moved the sequence to another channel since the last attempt failed, or SMS now
+    // stands in for WhatsApp: the new provider gets its own key (a key is only meaningful to the
+    // provider that saw it).
     deliveryKey = newDeliveryKey();
-    if (!store.deliveries.moveToChannel(deliveryId, channel, deliveryKey, now)) return handled();
+    if (!store.deliveries.moveToChannel(deliveryId, channel, deliveryKey, route.fallback, now)) return handled();
+  } else if (route.fallback !== null && delivery.fallback === null) {
+    // Already on SMS, now in place of WhatsApp: it stays there until it settles.
+    store.deliveries.markFallback(deliveryId, route.fallback, now);
   }
   if (deliveryKey === null) throw new Error(`Delivery ${deliveryId} waits for a retry but has no key.`);
   if (!store.deliveries.reclaim(deliveryId, now)) return handled();
@@ -205,6 +241,8 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
         text: delivery.renderedText ?? renderTemplate(message.body, templateValues(contact)),
         media: message.media === null ? null : env.media(message.media.id),
       },
+      note: route.fallback === null ? null : fallbackNote(route.fallback, who),
+      ifNotOnWhatsApp: afterNotOnWhatsApp(sequence, contact.phone !== null),
     },
   };
 }

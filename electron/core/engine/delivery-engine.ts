@@ -37,10 +37,26 @@
  * If recording a result fails (disk full, say), the claim stays as it was and the record is
  * tried again on every round; if the app stops first, start-up recovery resends with the same
  * key, which the provider drops as a duplicate.
+ *
+ * Which queue serves which work is routing.ts's rule, asked with the situation of the moment
+ * (`routingAt`): for "WhatsApp, else SMS" sequences SMS stands in once WhatsApp has not been
+ * ready for longer than `settings.whatsapp.smsFallbackAfterMinutes` (counted in memory from when
+ * this engine saw it not ready; a restart starts the count again, WhatsApp connects at start-up
+ * anyway), and the engine wakes at that moment.
+ *
+ * Receipts: the engine listens to every channel's `onReceipt` (re-subscribing when the registry
+ * hands out another instance, e.g. a reconfigured SMS gateway) and records them forward only
+ * (`recordReceipt`, also the entry point for SMSGate's `sms:delivered` webhook). WhatsApp may
+ * acknowledge a message before its send is recorded; such a receipt is kept for a few minutes and
+ * applied once the send is. `data.changed` for receipts is throttled like the engine's other
+ * events, with a trailing event so the last one is never lost.
+ *
+ * Start-up recovery waits for a channel that can look claims up but is not ready yet (WhatsApp
+ * connecting): see recovery.ts. That channel's queue is held until its claims are settled.
  */
 import { channelIds, type TableName } from '../../../shared/contract';
 import type { ChannelStatusInfo, Delivery, EngineStatus } from '../../../shared/domain';
-import type { Channel, ChannelId, SendResult } from '../channels/channel';
+import type { Channel, ChannelId, DeliveryReceipt, SendResult } from '../channels/channel';
 import type { Clock } from '../clock';
 import { AppError, errorStack, notFound } from '../errors';
 import type { EventBus } from '../events';
@@ -57,7 +73,8 @@ import { HEARTBEAT_INTERVAL_MS, type Heartbeat } from './engine-state';
 import { describeStatus, type BlockedWork } from './engine-status';
 import { nextSendSlot, type PacingDecision } from './pacing';
 import { markSent, recordResult } from './record';
-import { recoverClaimed } from './recovery';
+import { giveUpWaiting, recoverClaimed } from './recovery';
+import { isWhatsAppElseSms, laneRoutes, NEW_WORK, NORMAL_ROUTING, retryRoutesFor, routeOf, type RoutingConditions } from './routing';
 import { isStoreFailure, setAside, setAsideReason } from './set-aside';
 import type { TimerHandle, Timers } from './timers';
 
@@ -78,6 +95,12 @@ export const STUCK_HOLD_MS = 5_000;
 export const DEFAULT_SEND_TIMEOUT_MS = 2 * 60_000;
 /** `data.changed` from the engine at most this often during a burst (real time; the UI refreshes on it). */
 const DATA_EVENT_INTERVAL_MS = 250;
+/** How long start-up recovery waits for a channel that is not ready yet before its claims become unknown (recovery.ts). */
+export const RECOVERY_WAIT_MS = 5 * 60_000;
+/** A receipt for a message whose send is not recorded yet is kept this long (clock time), at most this many. */
+const UNMATCHED_RECEIPT_MS = 10 * 60_000;
+const MAX_UNMATCHED_RECEIPTS = 1_000;
+const DEFAULT_SMS_FALLBACK_AFTER_MINUTES = 60;
 
 const CHANNEL_LABEL: Record<ChannelId, string> = { test: 'Test mode', sms: 'The SMS gateway', whatsapp: 'WhatsApp' };
 
@@ -103,6 +126,16 @@ export interface DeliveryEngineDeps {
   /** [0, 1); injected so tests can fix gaps and backoff. */
   random?: () => number;
   sendTimeoutMs?: number;
+  /** The WhatsApp settings (settings-service `whatsapp()`), read only while WhatsApp is not ready. Default: SMS after 60 minutes. */
+  whatsappSettings?: () => { smsFallbackAfterMinutes: number };
+}
+
+/** Claims of a channel that start-up recovery waits for (recovery.ts). */
+interface PendingRecovery {
+  ids: number[];
+  /** Past this instant, the claims become unknown. */
+  until: number;
+  running: Promise<void> | null;
 }
 
 type LanePlan =
@@ -141,7 +174,15 @@ export class DeliveryEngine {
   private readonly sendTimeoutMs: number;
   private readonly abort = new AbortController();
   private readonly unsubscribers: Array<() => void> = [];
-  private readonly probes = new Set<Promise<unknown>>();
+  /** Probes of channels that are down and recoveries of deferred claims: awaited by stop() and waitForIdle(). */
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly recoveries = new Map<ChannelId, PendingRecovery>();
+  private readonly receiptListeners = new Map<ChannelId, { channel: Channel; unsubscribe: () => void }>();
+  /** Receipts that named a WhatsApp message whose send was not recorded yet, by provider id. */
+  private readonly unmatchedReceipts = new Map<string, { receipt: DeliveryReceipt; keptAt: number }>();
+  private trailingFlush: ReturnType<typeof setTimeout> | null = null;
+  /** Since when WhatsApp has not been ready, as this engine saw it; null while it is. */
+  private whatsappDownSince: number | null = null;
   private readonly pendingRecords: PendingRecord[] = [];
   private readonly pendingTables = new Set<TableName>();
   /** True once recovery has finished: rounds run only after it. */
@@ -175,19 +216,21 @@ export class DeliveryEngine {
         if (!this.emittingOwnChange) this.wake();
       }),
       channels.onChange(() => {
+        this.noteWhatsAppState(this.deps.clock.now());
+        this.listenForReceipts();
         this.wake();
         this.publishStatus();
       }),
     );
+    this.listenForReceipts();
     this.starting = (async () => {
       try {
-        await recoverClaimed({
-          env: this.env,
-          channel: (id) => channels.get(id),
-          logger,
-          stopped: () => this.stopped,
-          signal: this.abort.signal,
+        const { deferred } = await recoverClaimed(this.recoveryDeps(), {
+          // Not ready YET (WhatsApp connecting): asked once it is, see recovery.ts.
+          defer: (channel) => !channel.idempotentSend && channel.lookup !== undefined && channel.status().state !== 'ready',
         });
+        const until = this.deps.clock.now() + RECOVERY_WAIT_MS;
+        for (const [id, ids] of deferred) this.recoveries.set(id, { ids, until, running: null });
       } catch (error) {
         // Whatever could not be recovered stays claimed and is tried again at the next start.
         logger.error('Recovering interrupted deliveries failed', { error: errorStack(error) });
@@ -210,9 +253,13 @@ export class DeliveryEngine {
     if (this.alive !== null) this.writeHeartbeat({ at: this.deps.clock.now(), sending: this.alive.sending });
     this.stopped = true;
     this.clearTimer();
+    if (this.trailingFlush !== null) clearTimeout(this.trailingFlush);
+    this.trailingFlush = null;
     this.abort.abort();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    const inFlight = [this.starting, ...this.lanes.map((lane) => lane.running), ...this.probes];
+    for (const listener of this.receiptListeners.values()) listener.unsubscribe();
+    this.receiptListeners.clear();
+    const inFlight = [this.starting, ...this.lanes.map((lane) => lane.running), ...this.background];
     this.draining = Promise.allSettled(inFlight).then(() => undefined);
     return this.draining;
   }
@@ -238,7 +285,7 @@ export class DeliveryEngine {
     for (;;) {
       // Let queued microtasks (a coalesced wake) and I/O callbacks run first.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const busy = [this.ready || this.stopped ? null : this.starting, ...this.lanes.map((lane) => lane.running), ...this.probes].filter(
+      const busy = [this.ready || this.stopped ? null : this.starting, ...this.lanes.map((lane) => lane.running), ...this.background].filter(
         (p): p is Promise<unknown> => p !== null,
       );
       if (busy.length === 0 && !this.tickQueued) return;
@@ -251,6 +298,7 @@ export class DeliveryEngine {
     const now = this.deps.clock.now();
     const context = this.deps.context();
     const sequences = this.env.sending.sequences();
+    const conditions = this.routingAt(now, sequences);
     const day = businessDay(now, context.timeZone);
     let next: { at: number; heldBy: PacingDecision['heldBy'] } | null = null;
     for (const lane of this.lanes) {
@@ -259,7 +307,7 @@ export class DeliveryEngine {
     return describeStatus({
       pausedByOwner: this.env.state.pausedByOwner(),
       dueNow: this.env.sending.allDueCount(now) + store.deliveries.retriesDue(now),
-      blocked: this.blockedWork(sequences, now),
+      blocked: this.blockedWork(sequences, now, conditions),
       sending: this.lanes.some((lane) => lane.running !== null),
       next,
       sentToday: Math.max(...channelIds.map((id) => store.deliveries.sentBetween(id, day.startMs, day.endMs))),
@@ -315,6 +363,26 @@ export class DeliveryEngine {
     return item;
   }
 
+  /**
+   * Records an acknowledgement reported after a send (a channel's `onReceipt`, or SMSGate's
+   * `sms:delivered` webhook with `channel` 'sms' and our delivery key as the id). Forward only:
+   * a repeated or late receipt changes nothing. Returns whether a delivery took it. Never throws
+   * (a receipt is a nicety; failing to store one is logged).
+   */
+  recordReceipt(channel: ChannelId, receipt: DeliveryReceipt): boolean {
+    if (this.stopped) return false;
+    const { store, logger } = this.deps;
+    try {
+      const result = store.write(() => store.deliveries.recordReceipt({ channel, ...receipt }));
+      if (result === 'recorded') this.noteReceiptChange();
+      else if (result === 'unmatched' && channel === 'whatsapp') this.keepUnmatched(receipt);
+      return result === 'recorded';
+    } catch (error) {
+      logger.warn('Could not record a delivery receipt', { channel, receipt, error: errorStack(error) });
+      return false;
+    }
+  }
+
   private setPausedByOwner(paused: boolean): EngineStatus {
     this.deps.store.write(() => this.env.state.setPausedByOwner(paused));
     // A round forgets the planned sends, so the status shows nothing scheduled while paused.
@@ -334,14 +402,19 @@ export class DeliveryEngine {
     let wakeAt = now + SAFETY_TICK_MS;
     try {
       this.retryPendingRecords();
+      const recoveryDeadline = this.continueRecoveries(now);
+      if (recoveryDeadline !== null) wakeAt = Math.min(wakeAt, recoveryDeadline);
       const paused = this.env.state.pausedByOwner();
       const sequences = this.env.sending.sequences();
-      this.noteAlive(now, paused, sequences);
+      const conditions = this.routingAt(now, sequences);
+      const takeover = this.smsTakeoverAt(sequences, conditions);
+      if (takeover !== null) wakeAt = Math.min(wakeAt, Math.max(takeover, now));
+      this.noteAlive(now, paused, sequences, conditions);
       if (!paused) {
         const context = this.deps.context();
         for (const lane of this.lanes) {
           if (lane.running !== null) continue;
-          lane.plan = this.planLane(lane, now, context, sequences);
+          lane.plan = this.planLane(lane, now, context, sequences, conditions);
           if (lane.plan.state === 'scheduled') {
             if (lane.plan.at <= now) this.startLane(lane);
             else wakeAt = Math.min(wakeAt, lane.plan.at);
@@ -365,7 +438,7 @@ export class DeliveryEngine {
    * then the heartbeat is written again, at most every HEARTBEAT_INTERVAL_MS unless what can send
    * has changed.
    */
-  private noteAlive(now: number, paused: boolean, sequences: readonly SendingSequence[]): void {
+  private noteAlive(now: number, paused: boolean, sequences: readonly SendingSequence[], conditions: RoutingConditions): void {
     const last = this.alive ?? this.env.state.heartbeat();
     if (last !== null && now - last.at > DOWNTIME_MIN_MS) {
       this.env.state.addDowntime({ from: last.at, to: now, sequenceIds: last.sending });
@@ -374,9 +447,7 @@ export class DeliveryEngine {
         minutes: Math.round((now - last.at) / 60_000),
       });
     }
-    const sending = paused
-      ? []
-      : sequences.filter((s) => s.active && s.channel !== null && this.deps.channels.status(s.channel).state === 'ready').map((s) => s.id);
+    const sending = paused ? [] : sequences.filter((s) => s.active && this.canSend(s, conditions)).map((s) => s.id);
     this.alive = { at: now, sending };
     const key = sending.join(',');
     if (now - this.heartbeatWrittenAt >= HEARTBEAT_INTERVAL_MS || key !== this.heartbeatSendingKey) {
@@ -395,14 +466,21 @@ export class DeliveryEngine {
     }
   }
 
+  /** Whether `sequence`'s new work can go out now: it has a channel and the queue serving it is ready. */
+  private canSend(sequence: SendingSequence, conditions: RoutingConditions): boolean {
+    const route = routeOf(sequence, NEW_WORK, conditions);
+    return route !== null && this.deps.channels.status(route.channel).state === 'ready';
+  }
+
   /** What a channel's queue should do next, at `now`. */
-  private planLane(lane: Lane, now: number, context: SendingContext, sequences: readonly SendingSequence[]): LanePlan {
-    const sequenceIds = sequences.filter((s) => s.active && s.channel === lane.id).map((s) => s.id);
-    const item = nextWorkItem(this.env, lane.id, sequenceIds);
+  private planLane(lane: Lane, now: number, context: SendingContext, sequences: readonly SendingSequence[], conditions: RoutingConditions): LanePlan {
+    const item = nextWorkItem(this.env, laneRoutes(lane.id, sequences, conditions));
     if (item === undefined) return { state: 'idle' };
     const channel = this.deps.channels.get(lane.id);
     const status = this.deps.channels.status(lane.id);
     if (channel === null || status.state !== 'ready') return { state: 'blocked', reason: status.reason ?? notReady(lane.id) };
+    // Nothing goes out here before the claims a crash left on this channel are settled.
+    if (this.recoveries.has(lane.id)) return { state: 'blocked', reason: 'Checking what was being sent when the app stopped.' };
     // A broken setting must stop the channel here, not fail every message one by one in the claim.
     validateCatchUp(context.sending.catchUp);
     const from = Math.max(now, item.at, lane.heldUntil);
@@ -479,10 +557,12 @@ export class DeliveryEngine {
         } else {
           if (this.env.state.pausedByOwner()) return;
           const now = clock.now();
-          const plan = this.planLane(lane, now, this.deps.context(), this.env.sending.sequences());
+          const sequences = this.env.sending.sequences();
+          const conditions = this.routingAt(now, sequences);
+          const plan = this.planLane(lane, now, this.deps.context(), sequences, conditions);
           lane.plan = plan;
           if (plan.state !== 'scheduled' || plan.at > now) return;
-          const outcome = this.claimOrSetAside(lane, plan.item, now);
+          const outcome = this.claimOrSetAside(lane, plan.item, now, conditions);
           if (outcome === null) {
             // Set aside (or nothing left to set aside): go on with the rest of the queue.
             continue;
@@ -547,9 +627,9 @@ export class DeliveryEngine {
    * queue: null then, and the queue goes on with the next item. Errors of the store itself are
    * rethrown (the caller holds the channel for a while).
    */
-  private claimOrSetAside(lane: Lane, item: WorkItem, now: number): ClaimOutcome | null {
+  private claimOrSetAside(lane: Lane, item: WorkItem, now: number, conditions: RoutingConditions): ClaimOutcome | null {
     try {
-      return claimWork(this.env, lane.id, item, now);
+      return claimWork(this.env, lane.id, item, now, conditions);
     } catch (error) {
       if (isStoreFailure(error)) throw error;
       this.deps.logger.error('A message could not be prepared for sending; it is set aside as failed and the others go on', {
@@ -576,6 +656,7 @@ export class DeliveryEngine {
     const { store, clock, logger } = this.deps;
     const tables = new Set<TableName>();
     try {
+      let toSms = false;
       const next = store.write((): Claim[] => {
         const now = clock.now();
         let channelDown = false;
@@ -583,21 +664,23 @@ export class DeliveryEngine {
           const recorded = recordResult(this.env, pending.claim, pending.result, pending.at, this.random);
           for (const table of recorded.tables) tables.add(table);
           if (recorded.outcome.kind === 'channel-down') channelDown = true;
+          if (recorded.outcome.kind === 'to-sms') toSms = true;
         }
         if (channelDown || this.env.state.pausedByOwner()) return [];
         const context = this.deps.context();
         const sequences = this.env.sending.sequences();
+        const conditions = this.routingAt(now, sequences);
         const pacing = pacingFor(lane.id, context.sending);
         // Several at once only when pacing cannot hold any of them back (the cap counts sent ones only).
         const limit = pacing.minGapSeconds === 0 && pacing.maxGapSeconds === 0 && pacing.dailyCap === null ? CLAIM_BATCH : 1;
         const claims: Claim[] = [];
         try {
           for (let round = 0; claims.length < limit && round < 2 * limit; round++) {
-            const plan = this.planLane(lane, now, context, sequences);
+            const plan = this.planLane(lane, now, context, sequences, conditions);
             lane.plan = plan;
             if (plan.state !== 'scheduled' || plan.at > now) break;
             // Nested: a savepoint, rolled back alone if the claim fails.
-            const outcome = claimWork(this.env, lane.id, plan.item, now);
+            const outcome = claimWork(this.env, lane.id, plan.item, now, conditions);
             for (const table of outcome.kind === 'send' ? (['deliveries', 'subscriptions'] as const) : outcome.tables) tables.add(table);
             if (outcome.kind === 'send') claims.push(outcome.claim);
             else if (outcome.tables.length === 0 || limit === 1) break;
@@ -608,6 +691,9 @@ export class DeliveryEngine {
         return claims;
       });
       this.noteChanged([...tables]);
+      this.afterRecorded();
+      // Handed to SMS: that queue may be idle; it starts at once rather than when this one pauses.
+      if (toSms) this.wake();
       return { next };
     } catch (error) {
       logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
@@ -655,6 +741,8 @@ export class DeliveryEngine {
     try {
       const recorded = recordResult(this.env, pending.claim, pending.result, this.deps.clock.now(), this.random);
       this.noteChanged(recorded.tables);
+      this.afterRecorded();
+      if (recorded.outcome.kind === 'to-sms') this.wake();
       return true;
     } catch (error) {
       this.deps.logger.error('Could not record the result of a send; it is kept and recorded again shortly', {
@@ -677,8 +765,159 @@ export class DeliveryEngine {
     const probe = channel
       .probe(this.abort.signal)
       .catch((error: unknown) => this.deps.logger.warn(`Checking ${lane.id} failed`, { error: errorStack(error) }))
-      .finally(() => this.probes.delete(probe));
-    this.probes.add(probe);
+      .finally(() => this.background.delete(probe));
+    this.background.add(probe);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Routing, recovery of deferred claims, receipts
+  // -------------------------------------------------------------------------------------------
+
+  /** The situation routing.ts decides by, at `now`. Reads WhatsApp's and SMS's status only when a "WhatsApp, else SMS" sequence is active. */
+  private routingAt(now: number, sequences: readonly SendingSequence[]): RoutingConditions {
+    const whatsappReady = this.noteWhatsAppState(now);
+    if (whatsappReady || this.whatsappDownSince === null || !sequences.some((s) => s.active && isWhatsAppElseSms(s))) return NORMAL_ROUTING;
+    if (this.deps.channels.status('sms').state !== 'ready') return NORMAL_ROUTING;
+    return { smsStandsIn: now - this.whatsappDownSince >= this.smsFallbackAfterMs() };
+  }
+
+  /** When SMS will stand in for WhatsApp if nothing changes (to wake then), or null. */
+  private smsTakeoverAt(sequences: readonly SendingSequence[], conditions: RoutingConditions): number | null {
+    if (conditions.smsStandsIn || this.whatsappDownSince === null) return null;
+    if (!sequences.some((s) => s.active && isWhatsAppElseSms(s)) || this.deps.channels.status('sms').state !== 'ready') return null;
+    return this.whatsappDownSince + this.smsFallbackAfterMs();
+  }
+
+  /** Notes since when WhatsApp has not been ready; true when it is. */
+  private noteWhatsAppState(now: number): boolean {
+    const ready = this.deps.channels.status('whatsapp').state === 'ready';
+    if (ready) this.whatsappDownSince = null;
+    else this.whatsappDownSince ??= now;
+    return ready;
+  }
+
+  private smsFallbackAfterMs(): number {
+    const minutes = this.deps.whatsappSettings?.().smsFallbackAfterMinutes ?? DEFAULT_SMS_FALLBACK_AFTER_MINUTES;
+    return minutes * 60_000;
+  }
+
+  private recoveryDeps(): Parameters<typeof recoverClaimed>[0] {
+    return {
+      env: this.env,
+      channel: (id) => this.deps.channels.get(id),
+      logger: this.deps.logger,
+      stopped: () => this.stopped,
+      signal: this.abort.signal,
+    };
+  }
+
+  /**
+   * Recovers the deferred claims of every channel that has become ready (in the background; its
+   * queue stays held until they are settled), and gives up on those whose wait is over. Returns
+   * the earliest end of a wait still going, to wake then.
+   */
+  private continueRecoveries(now: number): number | null {
+    let earliest: number | null = null;
+    for (const [id, pending] of this.recoveries) {
+      if (pending.running !== null) continue;
+      const channel = this.deps.channels.get(id);
+      if (channel === null || channel.status().state === 'ready') {
+        // A channel no longer set up: recovery marks its claims unknown, saying so.
+        const run = recoverClaimed(this.recoveryDeps(), { only: pending.ids })
+          .then(() => undefined)
+          .catch((error: unknown) => {
+            // What could not be recovered stays claimed and is tried again at the next start.
+            this.deps.logger.error('Recovering interrupted deliveries failed', { channel: id, error: errorStack(error) });
+          })
+          .finally(() => {
+            this.background.delete(run);
+            this.recoveries.delete(id);
+            if (!this.stopped) {
+              this.noteChanged(['deliveries', 'subscriptions', 'messages', 'sequences']);
+              this.wake();
+            }
+          });
+        pending.running = run;
+        this.background.add(run);
+      } else if (now >= pending.until) {
+        const minutes = Math.round(RECOVERY_WAIT_MS / 60_000);
+        const why = `${CHANNEL_LABEL[id]} was not ready within ${minutes} minutes of the restart to check`;
+        const marked = this.deps.store.write(() => giveUpWaiting(this.env, pending.ids, why, now));
+        this.recoveries.delete(id);
+        this.deps.logger.warn('Gave up waiting for a channel to check interrupted deliveries; they are marked unknown', { channel: id, marked });
+        this.noteChanged(['deliveries', 'subscriptions']);
+      } else {
+        earliest = earliest === null ? pending.until : Math.min(earliest, pending.until);
+        const lane = this.lanes.find((l) => l.id === id);
+        if (lane !== undefined) this.probeIfDue(lane, now);
+      }
+    }
+    return earliest;
+  }
+
+  /** Subscribes to the receipts of every channel the registry hands out now (again when it hands out another instance). */
+  private listenForReceipts(): void {
+    if (this.stopped) return;
+    for (const id of channelIds) {
+      const channel = this.deps.channels.get(id);
+      const current = this.receiptListeners.get(id);
+      if (current !== undefined && current.channel === channel) continue;
+      current?.unsubscribe();
+      this.receiptListeners.delete(id);
+      if (channel?.onReceipt === undefined) continue;
+      const unsubscribe = channel.onReceipt((receipt) => this.recordReceipt(id, receipt));
+      this.receiptListeners.set(id, { channel, unsubscribe });
+    }
+  }
+
+  private keepUnmatched(receipt: DeliveryReceipt): void {
+    const known = this.unmatchedReceipts.get(receipt.providerMessageId);
+    if (known !== undefined && RECEIPT_ORDER.indexOf(known.receipt.level) >= RECEIPT_ORDER.indexOf(receipt.level)) return;
+    this.unmatchedReceipts.delete(receipt.providerMessageId);
+    this.unmatchedReceipts.set(receipt.providerMessageId, { receipt, keptAt: this.deps.clock.now() });
+    // Oldest first (insertion order): drop beyond the limit.
+    for (const key of this.unmatchedReceipts.keys()) {
+      if (this.unmatchedReceipts.size <= MAX_UNMATCHED_RECEIPTS) break;
+      this.unmatchedReceipts.delete(key);
+    }
+  }
+
+  /** After a send was recorded: receipts that came before it may match now. */
+  private afterRecorded(): void {
+    if (this.unmatchedReceipts.size === 0) return;
+    const now = this.deps.clock.now();
+    const { store } = this.deps;
+    let recorded = false;
+    try {
+      store.write(() => {
+        for (const [id, kept] of this.unmatchedReceipts) {
+          const result = now - kept.keptAt > UNMATCHED_RECEIPT_MS ? 'expired' : store.deliveries.recordReceipt({ channel: 'whatsapp', ...kept.receipt });
+          if (result === 'unmatched') continue;
+          this.unmatchedReceipts.delete(id);
+          if (result === 'recorded') recorded = true;
+        }
+      });
+    } catch (error) {
+      this.deps.logger.warn('Could not record early delivery receipts', { error: errorStack(error) });
+      return;
+    }
+    if (recorded) this.noteReceiptChange();
+  }
+
+  /** `data.changed ['deliveries']` for receipts: throttled, with a trailing event (real time, like the throttle). */
+  private noteReceiptChange(): void {
+    this.pendingTables.add('deliveries');
+    const wait = DATA_EVENT_INTERVAL_MS - (performance.now() - this.lastDataEventAt);
+    if (wait <= 0) {
+      this.flushChanged();
+      return;
+    }
+    if (this.trailingFlush !== null) return;
+    this.trailingFlush = setTimeout(() => {
+      this.trailingFlush = null;
+      if (!this.stopped) this.flushChanged();
+    }, wait);
+    this.trailingFlush.unref();
   }
 
   private armTimer(at: number, now: number): void {
@@ -706,28 +945,35 @@ export class DeliveryEngine {
   // -------------------------------------------------------------------------------------------
 
   /** Due messages that cannot go out until the owner acts or a channel comes back, per cause. */
-  private blockedWork(sequences: readonly SendingSequence[], now: number): BlockedWork[] {
+  private blockedWork(sequences: readonly SendingSequence[], now: number, conditions: RoutingConditions): BlockedWork[] {
     const blocked: BlockedWork[] = [];
     const byChannel = new Map<ChannelId, number>();
+    let fallbackWaiting = false;
     for (const sequence of sequences) {
       if (!sequence.active) continue;
-      if (sequence.channel !== null && this.deps.channels.status(sequence.channel).state === 'ready') continue;
-      if (sequence.channel === null) {
+      const route = routeOf(sequence, NEW_WORK, conditions);
+      if (route === null) {
         // Its retries wait for a channel too.
         const count = this.env.sending.dueCount(sequence.id, now) + this.deps.store.deliveries.retriesDueOfSequence(sequence.id, now);
         if (count > 0) blocked.push({ count, reason: `choose a channel for “${sequence.name}”.` });
         continue;
       }
+      if (this.deps.channels.status(route.channel).state === 'ready') continue;
       const count = this.env.sending.dueCount(sequence.id, now);
-      if (count > 0) byChannel.set(sequence.channel, (byChannel.get(sequence.channel) ?? 0) + count);
+      if (count > 0) byChannel.set(route.channel, (byChannel.get(route.channel) ?? 0) + count);
+      if (count > 0 && isWhatsAppElseSms(sequence)) fallbackWaiting = true;
     }
     for (const channel of channelIds) {
       if (this.deps.channels.status(channel).state === 'ready') continue;
-      const retries = this.deps.store.deliveries.retriesDueOn(channel, now);
+      const retries = this.deps.store.deliveries.retriesDueOn(retryRoutesFor(channel, conditions), now);
       if (retries > 0) byChannel.set(channel, (byChannel.get(channel) ?? 0) + retries);
     }
+    const takeover = fallbackWaiting ? this.smsTakeoverAt(sequences, conditions) : null;
     for (const [channel, count] of byChannel) {
-      blocked.push({ count, reason: this.notReadyReason(channel) });
+      const reason = this.notReadyReason(channel);
+      const minutes = Math.round(this.smsFallbackAfterMs() / 60_000);
+      const hint = channel === 'whatsapp' && takeover !== null ? ` Sequences set to “WhatsApp, else SMS” switch to SMS once it has been down for ${minutes} minutes.` : '';
+      blocked.push({ count, reason: `${reason}${hint}` });
     }
     return blocked;
   }
@@ -782,6 +1028,8 @@ export class DeliveryEngine {
     }
   }
 }
+
+const RECEIPT_ORDER: readonly DeliveryReceipt['level'][] = ['server', 'delivered', 'read', 'played'];
 
 function notReady(id: ChannelId): string {
   return `${CHANNEL_LABEL[id]} is not ready.`;

@@ -10,7 +10,9 @@ import {
   type Channel,
   type ChannelId,
   type ChannelStatus,
-  type LookupQuery, type LookupResult,
+  type DeliveryReceipt,
+  type LookupQuery,
+  type LookupResult,
   type OutboundMessage,
   type SendResult,
 } from '../channels/channel';
@@ -58,6 +60,7 @@ export class FakeChannel implements Channel {
   /** What `probe` finds (default: the current status). */
   probeAnswer: (() => ChannelStatus) | null = null;
   probes = 0;
+  private readonly receiptListeners = new Set<(receipt: DeliveryReceipt) => void>();
 
   constructor(
     readonly id: ChannelId,
@@ -72,6 +75,20 @@ export class FakeChannel implements Channel {
 
   setStatus(status: ChannelStatus): void {
     this.holder.set(status);
+  }
+
+  onReceipt(listener: (receipt: DeliveryReceipt) => void): () => void {
+    this.receiptListeners.add(listener);
+    return () => this.receiptListeners.delete(listener);
+  }
+
+  /** Reports a receipt as the provider would, after the send. */
+  emitReceipt(receipt: DeliveryReceipt): void {
+    for (const listener of this.receiptListeners) listener(receipt);
+  }
+
+  get receiptListenerCount(): number {
+    return this.receiptListeners.size;
   }
 
   status(): ChannelStatus {
@@ -110,6 +127,13 @@ export class FakeChannels implements ChannelSource {
     channel.onStatusChange(() => {
       for (const listener of this.listeners) listener(this.status(channel.id));
     });
+    return channel;
+  }
+
+  /** Hands out another instance for the channel from now on (as the registry does after a reconfiguration) and says so. */
+  replace(channel: FakeChannel): FakeChannel {
+    this.add(channel);
+    for (const listener of this.listeners) listener(this.status(channel.id));
     return channel;
   }
 
@@ -154,6 +178,8 @@ export class EngineWorld {
   readonly events = new EventBus();
   readonly channels = new FakeChannels();
   readonly sms: FakeChannel;
+  /** A WhatsApp-like channel (not idempotent), when the world was made `withWhatsApp`. */
+  readonly whatsapp: FakeChannel;
   readonly settings: SettingsService;
   readonly sequences: SequenceService;
   readonly messages: MessageService;
@@ -161,7 +187,7 @@ export class EngineWorld {
   engine: DeliveryEngine;
   random: () => number = () => 0.5;
 
-  constructor(options: { start?: number; sending?: SendingSettings; smsIdempotent?: boolean } = {}) {
+  constructor(options: { start?: number; sending?: SendingSettings; smsIdempotent?: boolean; withWhatsApp?: boolean } = {}) {
     this.clock = new ManualClock(options.start ?? MONDAY_10);
     this.timers = new ManualTimers(this.clock);
     this.temp = openTempStore();
@@ -172,6 +198,8 @@ export class EngineWorld {
     this.messages = new MessageService(deps, this.settings);
     this.subscribers = new SubscriberService(deps, this.settings);
     this.sms = this.channels.add(new FakeChannel('sms', this.clock, options.smsIdempotent ?? true));
+    this.whatsapp = new FakeChannel('whatsapp', this.clock, false);
+    if (options.withWhatsApp === true) this.channels.add(this.whatsapp);
     this.engine = this.newEngine();
   }
 
@@ -190,12 +218,18 @@ export class EngineWorld {
       context: () => this.settings.sendingContext(),
       mediaDir: `${this.temp.dir}/media`,
       random: () => this.random(),
+      whatsappSettings: () => this.settings.whatsapp(),
     });
   }
 
   /** A sequence on `channel` with these messages, in order. */
-  sequence(channel: ChannelId | null, specs: MessageSpec[], name = `Sequence ${this.sequences.list().length + 1}`): { id: number; messages: number[] } {
-    const sequence = this.sequences.create({ name, description: '', channel, smsFallback: false, stopOnReply: false });
+  sequence(
+    channel: ChannelId | null,
+    specs: MessageSpec[],
+    name = `Sequence ${this.sequences.list().length + 1}`,
+    options: { smsFallback?: boolean } = {},
+  ): { id: number; messages: number[] } {
+    const sequence = this.sequences.create({ name, description: '', channel, smsFallback: options.smsFallback ?? false, stopOnReply: false });
     const messages = specs.map(
       (spec, index) =>
         this.messages.create({
@@ -216,6 +250,15 @@ export class EngineWorld {
     return this.subscribers.add({ sequenceId, phone, name, attributes: {}, ...(startAt === undefined ? {} : { startAt }) }).id;
   }
 
+  /** A subscriber known only by a WhatsApp id (an inbound `…@lid` whose number WhatsApp did not reveal). */
+  subscribeWithoutPhone(sequenceId: number, whatsappId: string, name = ''): number {
+    const placeholder = `+4915199${String(this.sql('SELECT id FROM contacts').length).padStart(6, '0')}`;
+    const id = this.subscribe(sequenceId, placeholder, name);
+    const [row] = this.sql<{ contact_id: number }>('SELECT contact_id FROM subscriptions WHERE id = ?', id);
+    this.temp.store.db.prepare('UPDATE contacts SET phone = NULL, whatsapp_id = ? WHERE id = ?').run(whatsappId, row?.contact_id);
+    return id;
+  }
+
   setSending(patch: Partial<SendingSettings>): void {
     this.settings.update({ sending: { ...this.settings.get().sending, ...patch } });
   }
@@ -233,7 +276,7 @@ export class EngineWorld {
     return this.temp.store.db.prepare<unknown[], T>(statement).all(...params);
   }
 
-  deliveries(): Array<{ id: number; subscription_id: number; message_id: number; status: string; attempts: number; sent_at: number | null; error: string | null; delivery_key: string | null; rendered_text: string | null; next_attempt_at: number | null; channel: string; failing_since: number | null }> {
+  deliveries(): Array<{ id: number; subscription_id: number; message_id: number; status: string; attempts: number; sent_at: number | null; error: string | null; delivery_key: string | null; rendered_text: string | null; next_attempt_at: number | null; channel: string; failing_since: number | null; fallback: string | null; receipt: string | null; receipt_at: number | null; provider_message_id: string | null }> {
     return this.sql('SELECT * FROM deliveries ORDER BY id');
   }
 

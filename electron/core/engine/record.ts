@@ -17,12 +17,20 @@
  *   message, or stop the subscription.
  * Every outcome except "channel down" reached the provider, so the gap applies after it too: a
  * failing gateway is not hammered by the next message either.
+ *
+ * Not on WhatsApp, in a "WhatsApp, else SMS" sequence (routing.ts `afterNotOnWhatsApp`): the
+ * delivery is handed to SMS at once, under a new key, the attempt given back (nobody got
+ * anything), and goes out through the SMS queue with its pacing; the activity log says why.
+ * No gap is drawn on WhatsApp for it: nothing was sent, and the adapter remembers the answer on
+ * the contact. Without fallback (or without a phone number) it is a permanent failure as above.
  */
 import type { TableName } from '../../../shared/contract';
+import { personLabel } from '../../../shared/person-label';
 import type { SendResult } from '../channels/channel';
 import type { Delivery } from '../store/delivery-repository';
 import { advanceSubscription } from './advance-subscription';
 import type { Claim } from './claim';
+import { newDeliveryKey } from './delivery-key';
 import { pacingFor, type EngineStore } from './engine-store';
 import { randomGapMs } from './pacing';
 import { decideAfterFailure } from './retry-policy';
@@ -32,6 +40,8 @@ export type RecordOutcome =
   | { kind: 'retry'; at: number }
   | { kind: 'channel-down'; reason: string }
   | { kind: 'failed'; reason: string }
+  /** Not on WhatsApp: handed to the SMS queue. */
+  | { kind: 'to-sms' }
   /** The claim was no longer there to record (deleted with its subscriber, sequence or message). */
   | { kind: 'gone' };
 
@@ -47,9 +57,16 @@ export function recordResult(env: EngineStore, claim: Claim, result: SendResult,
     if (delivery === undefined || delivery.status !== 'claimed') return { outcome: { kind: 'gone' }, tables: [] };
 
     if (result.ok) {
-      markSent(env, delivery, { sentAt: now, providerMessageId: result.providerMessageId, note: result.note ?? null }, 'claimed', now);
+      const note = claim.note === null ? (result.note ?? null) : result.note === undefined ? claim.note : `${claim.note} ${result.note}`;
+      markSent(env, delivery, { sentAt: now, providerMessageId: result.providerMessageId, note }, 'claimed', now);
       drawGap(env, claim, now, random);
       return { outcome: { kind: 'sent' }, tables: ['deliveries', 'subscriptions', 'messages', 'sequences'] };
+    }
+
+    if (result.error.code === 'not-on-whatsapp' && claim.channel === 'whatsapp' && claim.ifNotOnWhatsApp === 'sms') {
+      const reason = `${whoOf(env, claim.subscriptionId)} is not on WhatsApp; it goes out by SMS.`;
+      store.deliveries.handToSms(claim.deliveryId, { deliveryKey: newDeliveryKey(), fallback: 'not-on-whatsapp', reason }, now);
+      return { outcome: { kind: 'to-sms' }, tables: ['deliveries'] };
     }
 
     const decision = decideAfterFailure(result.error, { attempt: claim.attempt, failingSince: delivery.failingSince, now }, random);
@@ -107,6 +124,12 @@ export function afterPermanentFailure(env: EngineStore, subscriptionId: number, 
     return;
   }
   advanceSubscription(env, subscriptionId, now);
+}
+
+function whoOf(env: EngineStore, subscriptionId: number): string {
+  const state = env.store.subscriptions.findState(subscriptionId);
+  const contact = state && env.store.contacts.findById(state.contactId);
+  return contact === undefined ? 'This contact' : personLabel(contact);
 }
 
 function drawGap(env: EngineStore, claim: Claim, now: number, random: () => number): void {

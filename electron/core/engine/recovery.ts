@@ -11,6 +11,22 @@
  * 3. Otherwise (or the channel is no longer configured): `unknown`, shown to the owner with
  *    "send again" / "mark as sent". The subscription moves on meanwhile.
  * Never sent twice, never silently lost: every claimed row ends in one of these states.
+ *
+ * WhatsApp is the channel of case 2 (channels/whatsapp/): its lookup reads the chat's latest
+ * outgoing messages and compares text, attachment and time with the claim — found → `sent` with
+ * that message's id; not there → sent again through the queue; cannot tell (not connected, the
+ * chat could not be read) → `unknown`.
+ * A channel that can look up but is not ready YET is waited for rather than asked: WhatsApp takes
+ * seconds to a minute to connect after start-up, and asking it at once would turn every
+ * interrupted send into `unknown` for the owner to settle by hand. So start-up recovery `defer`s
+ * the claims of such channels; the engine holds that channel's queue (nothing is sent there
+ * before its claims are settled), keeps every other channel going, and recovers the deferred
+ * claims (`only`) as soon as the channel reports ready. The wait is bounded (the engine's
+ * RECOVERY_WAIT_MS): a WhatsApp that needs linking again may take days, and a message whose fate
+ * is unclear must not hold its subscriber silently for that long, so past the bound the claims
+ * become `unknown` (`giveUpWaiting`) with a reason that says so, and the owner decides.
+ * Until they are settled the claims stay `claimed` and hold their subscriptions (nothing later
+ * overtakes them); a stop meanwhile leaves them for the next start.
  */
 import type { Channel, ChannelId, LookupQuery } from '../channels/channel';
 import type { Delivery } from '../store/delivery-repository';
@@ -33,17 +49,36 @@ export interface RecoveryReport {
   recordedSent: number;
   failed: number;
   unknown: number;
+  /** Claims left alone because `defer` said their channel must be waited for, per channel. */
+  deferred: Map<ChannelId, number[]>;
+}
+
+export interface RecoveryOptions {
+  /** Only these claimed deliveries (the deferred ones, once their channel is ready). Default: all. */
+  only?: readonly number[];
+  /** True for a channel whose claims are to be recovered later (not ready yet). */
+  defer?: (channel: Channel) => boolean;
 }
 
 const INTERRUPTED = 'The app stopped while this was being sent; it is sent again safely (the gateway ignores a duplicate).';
+const INTERRUPTED_NOT_SENT = 'The app stopped while this was being sent; the channel shows it did not go out, so it is sent again.';
 
-export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport> {
+export async function recoverClaimed(deps: RecoveryDeps, options: RecoveryOptions = {}): Promise<RecoveryReport> {
   const { env, logger } = deps;
-  const report: RecoveryReport = { resent: 0, recordedSent: 0, failed: 0, unknown: 0 };
+  const report: RecoveryReport = { resent: 0, recordedSent: 0, failed: 0, unknown: 0, deferred: new Map() };
+  const only = options.only === undefined ? null : new Set(options.only);
   for (const delivery of env.store.deliveries.claimed()) {
     if (deps.stopped()) return report;
+    if (only !== null && !only.has(delivery.id)) continue;
     const channel = deps.channel(delivery.channel);
     const now = env.clock.now();
+
+    if (channel !== null && options.defer?.(channel) === true) {
+      const ids = report.deferred.get(channel.id) ?? [];
+      ids.push(delivery.id);
+      report.deferred.set(channel.id, ids);
+      continue;
+    }
 
     if (channel?.idempotentSend === true && delivery.deliveryKey !== null) {
       env.store.write(() => env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: now, error: INTERRUPTED, refund: false }, now));
@@ -62,7 +97,7 @@ export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport
             report.recordedSent++;
             return;
           case 'not-sent':
-            env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED, refund: false }, at);
+            env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED_NOT_SENT, refund: false }, at);
             report.resent++;
             return;
           case 'failed':
@@ -85,8 +120,23 @@ export async function recoverClaimed(deps: RecoveryDeps): Promise<RecoveryReport
     );
     report.unknown++;
   }
-  if (report.resent + report.recordedSent + report.failed + report.unknown > 0) logger.info('Recovered interrupted deliveries', { ...report });
+  if (report.resent + report.recordedSent + report.failed + report.unknown > 0) {
+    const { deferred, ...counts } = report;
+    logger.info('Recovered interrupted deliveries', { ...counts, deferred: Object.fromEntries(deferred) });
+  }
   return report;
+}
+
+/** The deferred claims whose channel did not become ready in time: `unknown`, with `why` in the reason. Call inside a transaction. */
+export function giveUpWaiting(env: EngineStore, deliveryIds: readonly number[], why: string, now: number): number {
+  let marked = 0;
+  for (const id of deliveryIds) {
+    const delivery = env.store.deliveries.findById(id);
+    if (delivery?.status !== 'claimed') continue;
+    markUnknown(env, id, delivery.subscriptionId, `The app stopped while sending this, and ${why}, so it cannot tell whether it went out. Check with the customer, then choose “Send again” or “Mark as sent”.`, now);
+    marked++;
+  }
+  return marked;
 }
 
 /** What the channel is asked about a claimed delivery: its key, recipient, text and attachment. */

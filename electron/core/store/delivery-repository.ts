@@ -14,6 +14,10 @@
  *   claimed ──crash, provider cannot tell──▶ unknown ──owner: send again──▶ retrying
  *                                               ╰──owner: mark as sent──▶ sent
  *   (new) ──opted out / too late──▶ skipped
+ *   claimed ──WhatsApp: not on WhatsApp, "WhatsApp, else SMS"──▶ retrying on SMS, new key (`fallback`)
+ *
+ * Receipts (`receipt`, `receipt_at`) are written on their own, after the send, and only ever move
+ * forward: server < delivered < read < played.
  */
 import type { ReceiptLevel } from '../channels/channel';
 import type { Statement } from 'better-sqlite3';
@@ -40,6 +44,7 @@ interface DeliveryRow {
   failing_since: number | null;
   receipt: string | null;
   receipt_at: number | null;
+  fallback: string | null;
   updated_at: number;
 }
 
@@ -64,8 +69,13 @@ export interface Delivery {
   /** The furthest acknowledgement after the send (migration 0007). */
   receipt: ReceiptLevel | null;
   receiptAt: number | null;
+  /** Why a delivery of a "WhatsApp, else SMS" sequence was handed to SMS (migration 0008); null otherwise. */
+  fallback: FallbackReason | null;
   updatedAt: number;
 }
+
+/** Why a delivery of a "WhatsApp, else SMS" sequence goes by SMS (see engine/routing.ts). */
+export type FallbackReason = 'not-on-whatsapp' | 'whatsapp-down';
 
 export interface NewDelivery {
   subscriptionId: number;
@@ -89,6 +99,7 @@ export interface NewClaim {
   dueAt: number;
   deliveryKey: string;
   renderedText: string;
+  fallback: FallbackReason | null;
 }
 
 export interface DeliveryListQuery {
@@ -119,7 +130,7 @@ interface ListRow extends DeliveryRow {
 }
 
 const COLUMNS = `id, subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at, next_attempt_at,
-                 sent_at, provider_message_id, rendered_text, error, failing_since, receipt, receipt_at, updated_at`;
+                 sent_at, provider_message_id, rendered_text, error, failing_since, receipt, receipt_at, fallback, updated_at`;
 const D_COLUMNS = COLUMNS.split(',')
   .map((column) => `d.${column.trim()}`)
   .join(', ');
@@ -143,6 +154,12 @@ export class DeliveryRepository {
   private readonly countRetryDueOn;
   private readonly countRetryDueOfSequence;
   private readonly moveRow;
+  private readonly fallbackRow;
+  private readonly toSmsRow;
+  private readonly receiptByProviderIdRow;
+  private readonly receiptByKeyRow;
+  private readonly selectByWhatsAppId;
+  private readonly selectBySmsKey;
   private readonly selectListItem;
   private readonly pages = new Map<string, Statement<[ListParams], ListRow>>();
   private readonly counts = new Map<string, Statement<[ListParams], { n: number }>>();
@@ -162,8 +179,8 @@ export class DeliveryRepository {
     this.selectClaimed = db.prepare<[], DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE status = 'claimed' ORDER BY id`);
     this.insertClaim = db.prepare<[NewClaim & { now: number }]>(
       `INSERT INTO deliveries (subscription_id, message_id, channel, status, delivery_key, attempts, due_at, claimed_at,
-                               rendered_text, created_at, updated_at)
-       VALUES (@subscriptionId, @messageId, @channel, 'claimed', @deliveryKey, 1, @dueAt, @now, @renderedText, @now, @now)`,
+                               rendered_text, fallback, created_at, updated_at)
+       VALUES (@subscriptionId, @messageId, @channel, 'claimed', @deliveryKey, 1, @dueAt, @now, @renderedText, @fallback, @now, @now)`,
     );
     this.reclaimRow = db.prepare<[{ id: number; now: number }]>(
       `UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, claimed_at = @now, next_attempt_at = NULL, updated_at = @now
@@ -186,22 +203,39 @@ export class DeliveryRepository {
       `UPDATE deliveries SET status = @status, error = @error, next_attempt_at = NULL, updated_at = @now
        WHERE id = @id AND status = @from`,
     );
-    // Retries whose time has come on a channel, oldest first. The channel is the SEQUENCE's, as
-    // it is now: a retry follows its sequence to another channel and waits while it has none.
-    // Waits while the subscription is paused or the sequence is paused; the engine decides what
-    // to do with ended subscriptions.
-    this.selectNextRetry = db.prepare<[{ channel: string }], { id: number; next_attempt_at: number }>(
-      `SELECT d.id, d.next_attempt_at
-       FROM deliveries d
-       JOIN subscriptions s ON s.id = d.subscription_id
-       JOIN sequences q ON q.id = s.sequence_id
-       WHERE d.status = 'retrying' AND q.channel = @channel AND s.status <> 'paused' AND q.active = 1
-       ORDER BY d.next_attempt_at, d.id
-       LIMIT 1`,
-    );
-    this.moveRow = db.prepare<[{ id: number; channel: string; deliveryKey: string; now: number }]>(
-      `UPDATE deliveries SET channel = @channel, delivery_key = @deliveryKey, failing_since = NULL, updated_at = @now
+    // Retries whose time has come on a channel, oldest first. Which channel serves a retry is the
+    // engine's routing rule (engine/routing.ts) applied to its profile (see retryRoutes): mostly
+    // its SEQUENCE's channel as it is now (a retry follows its sequence to another channel and
+    // waits while it has none). Waits while the subscription is paused or the sequence is paused;
+    // the engine decides what to do with ended subscriptions.
+    this.selectNextRetry = db.prepare<[{ routes: string }], { id: number; next_attempt_at: number }>(NEXT_RETRY_SQL);
+    this.moveRow = db.prepare<[{ id: number; channel: string; deliveryKey: string; fallback: string | null; now: number }]>(
+      `UPDATE deliveries SET channel = @channel, delivery_key = @deliveryKey, fallback = @fallback, failing_since = NULL, updated_at = @now
        WHERE id = @id AND status = 'retrying'`,
+    );
+    this.fallbackRow = db.prepare<[{ id: number; fallback: string; now: number }]>(
+      `UPDATE deliveries SET fallback = @fallback, updated_at = @now WHERE id = @id AND status = 'retrying'`,
+    );
+    this.toSmsRow = db.prepare<[{ id: number; deliveryKey: string; fallback: string; error: string; now: number }]>(
+      `UPDATE deliveries SET status = 'retrying', channel = 'sms', delivery_key = @deliveryKey, fallback = @fallback, error = @error,
+              attempts = MAX(0, attempts - 1), next_attempt_at = @now, failing_since = NULL, updated_at = @now
+       WHERE id = @id AND status = 'claimed'`,
+    );
+    // Receipts never move back (a late or repeated acknowledgement changes nothing), and leave
+    // updated_at alone: the activity log is ordered by what the app did, not by what the phone saw.
+    this.receiptByProviderIdRow = db.prepare<[{ id: string; level: string; rank: number; at: number }]>(
+      `UPDATE deliveries SET receipt = @level, receipt_at = @at
+       WHERE channel = 'whatsapp' AND provider_message_id = @id AND provider_message_id IS NOT NULL AND ${RECEIPT_RANK} < @rank`,
+    );
+    this.receiptByKeyRow = db.prepare<[{ id: string; level: string; rank: number; at: number }]>(
+      `UPDATE deliveries SET receipt = @level, receipt_at = @at
+       WHERE delivery_key = @id AND delivery_key IS NOT NULL AND channel = 'sms' AND ${RECEIPT_RANK} < @rank`,
+    );
+    this.selectByWhatsAppId = db.prepare<[string], { id: number }>(
+      `SELECT id FROM deliveries WHERE channel = 'whatsapp' AND provider_message_id = ? AND provider_message_id IS NOT NULL LIMIT 1`,
+    );
+    this.selectBySmsKey = db.prepare<[string], { id: number }>(
+      `SELECT id FROM deliveries WHERE delivery_key = ? AND delivery_key IS NOT NULL AND channel = 'sms'`,
     );
     this.countRetryDueOfSequence = db.prepare<[{ sequenceId: number; now: number }], { n: number }>(
       `SELECT COUNT(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
@@ -214,12 +248,8 @@ export class DeliveryRepository {
     this.countRetryDue = db.prepare<[number], { n: number }>(
       `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'retrying' AND next_attempt_at <= ?`,
     );
-    this.countRetryDueOn = db.prepare<[{ channel: string; now: number }], { n: number }>(
-      `SELECT COUNT(*) AS n
-       FROM deliveries d
-       JOIN subscriptions s ON s.id = d.subscription_id
-       JOIN sequences q ON q.id = s.sequence_id
-       WHERE d.status = 'retrying' AND d.next_attempt_at <= @now AND q.channel = @channel AND s.status <> 'paused' AND q.active = 1`,
+    this.countRetryDueOn = db.prepare<[{ routes: string; now: number }], { n: number }>(
+      `SELECT COUNT(*) AS n ${RETRY_FROM} WHERE ${RETRY_ROUTED} AND d.next_attempt_at <= @now`,
     );
     this.selectListItem = db.prepare<[number], ListRow>(`${LIST_SELECT} WHERE d.id = ?`);
   }
@@ -306,16 +336,45 @@ export class DeliveryRepository {
   }
 
   /**
-   * A retry whose sequence now sends through another channel: it goes out there, under a new
-   * key (the new provider never saw the old one) and with a fresh retry window.
+   * A retry that now goes through another channel (its sequence moved, or SMS stands in for
+   * WhatsApp: `fallback`): it goes out there, under a new key (the new provider never saw the old
+   * one) and with a fresh retry window.
    */
-  moveToChannel(id: number, channel: ChannelId, deliveryKey: string, now: number): boolean {
-    return this.moveRow.run({ id, channel, deliveryKey, now }).changes === 1;
+  moveToChannel(id: number, channel: ChannelId, deliveryKey: string, fallback: FallbackReason | null, now: number): boolean {
+    return this.moveRow.run({ id, channel, deliveryKey, fallback, now }).changes === 1;
   }
 
-  /** The earliest retry of a channel (its sequence's channel now) that may go out (subscription not paused, sequence active), at or after its time. */
-  nextRetry(channel: ChannelId): { id: number; at: number } | undefined {
-    const row = this.selectNextRetry.get({ channel });
+  /** A retry already on SMS that now goes there in place of WhatsApp: remembered, so it stays there. */
+  markFallback(id: number, fallback: FallbackReason, now: number): boolean {
+    return this.fallbackRow.run({ id, fallback, now }).changes === 1;
+  }
+
+  /**
+   * claimed → retrying on SMS at once, under a new key, the attempt given back (nothing reached
+   * the customer): WhatsApp said the number is not on WhatsApp and the sequence allows SMS.
+   */
+  handToSms(id: number, handOver: { deliveryKey: string; fallback: FallbackReason; reason: string }, now: number): boolean {
+    return this.toSmsRow.run({ id, deliveryKey: handOver.deliveryKey, fallback: handOver.fallback, error: handOver.reason, now }).changes === 1;
+  }
+
+  /**
+   * Records an acknowledgement that came after the send, if it is further than what is known:
+   * WhatsApp's by the provider's message id, SMS by our delivery key (SMSGate's message ids are
+   * our keys). 'not-newer': the delivery already had this receipt or a later one; 'unmatched':
+   * no delivery has that id (yet).
+   */
+  recordReceipt(receipt: { channel: ChannelId; providerMessageId: string; level: ReceiptLevel; at: number }): 'recorded' | 'not-newer' | 'unmatched' {
+    const params = { id: receipt.providerMessageId, level: receipt.level, rank: RECEIPT_LEVELS.indexOf(receipt.level) + 1, at: receipt.at };
+    const [update, find] =
+      receipt.channel === 'whatsapp' ? [this.receiptByProviderIdRow, this.selectByWhatsAppId] : receipt.channel === 'sms' ? [this.receiptByKeyRow, this.selectBySmsKey] : [null, null];
+    if (update === null) return 'unmatched';
+    if (update.run(params).changes > 0) return 'recorded';
+    return find.get(receipt.providerMessageId) === undefined ? 'unmatched' : 'not-newer';
+  }
+
+  /** The earliest retry (subscription not paused, sequence active) that `routes` send through one channel, at or after its time. */
+  nextRetry(routes: RetryRoutes): { id: number; at: number } | undefined {
+    const row = this.selectNextRetry.get({ routes: routes.codes });
     return row && { id: row.id, at: row.next_attempt_at };
   }
 
@@ -333,9 +392,9 @@ export class DeliveryRepository {
     return this.countRetryDue.get(now)?.n ?? 0;
   }
 
-  /** Retries whose time has come of the active sequences that now send through `channel`. */
-  retriesDueOn(channel: ChannelId, now: number): number {
-    return this.countRetryDueOn.get({ channel, now })?.n ?? 0;
+  /** Retries whose time has come that `routes` send through one channel (subscription not paused, sequence active). */
+  retriesDueOn(routes: RetryRoutes, now: number): number {
+    return this.countRetryDueOn.get({ routes: routes.codes, now })?.n ?? 0;
   }
 
   /** Retries whose time has come of one sequence (subscription not paused). */
@@ -394,6 +453,73 @@ export class DeliveryRepository {
   }
 }
 
+// --- Retry routing ------------------------------------------------------------------------
+
+/**
+ * What the routing rule (engine/routing.ts) looks at in a retry. The store does not know the rule:
+ * the engine answers, once per channel and situation, which of the (few) possible profiles that
+ * channel serves (`retryRoutes`), and the queries keep the retries whose profile is among them.
+ */
+export interface RetryProfile {
+  sequence: { channel: ChannelId; smsFallback: boolean };
+  delivery: { channel: ChannelId; handedToSms: boolean; failing: boolean };
+  hasPhone: boolean;
+}
+
+/** The profiles one channel serves, as the queries take them. */
+export interface RetryRoutes {
+  readonly codes: string;
+}
+
+const CHANNEL_CODES: readonly ChannelId[] = ['test', 'sms', 'whatsapp'];
+const SEQUENCE_MODES: ReadonlyArray<RetryProfile['sequence']> = [
+  { channel: 'test', smsFallback: false },
+  { channel: 'sms', smsFallback: false },
+  { channel: 'whatsapp', smsFallback: false },
+  { channel: 'whatsapp', smsFallback: true },
+];
+
+/** A profile as one number; RETRY_PROFILE computes the same in SQL. */
+export function retryProfileCode(profile: RetryProfile): number {
+  const { sequence, delivery } = profile;
+  const mode = sequence.channel === 'test' ? 0 : sequence.channel === 'sms' ? 1 : sequence.smsFallback ? 3 : 2;
+  const bit = (flag: boolean): number => (flag ? 1 : 0);
+  return (((mode * 3 + CHANNEL_CODES.indexOf(delivery.channel)) * 2 + bit(delivery.handedToSms)) * 2 + bit(delivery.failing)) * 2 + bit(profile.hasPhone);
+}
+
+/** Every profile a retry can have. */
+export const RETRY_PROFILES: readonly RetryProfile[] = SEQUENCE_MODES.flatMap((sequence) =>
+  CHANNEL_CODES.flatMap((channel) =>
+    [false, true].flatMap((handedToSms) =>
+      [false, true].flatMap((failing) => [false, true].map((hasPhone) => ({ sequence, delivery: { channel, handedToSms, failing }, hasPhone }))),
+    ),
+  ),
+);
+
+/** The profiles `serves` accepts, for nextRetry and retriesDueOn. */
+export function retryRoutes(serves: (profile: RetryProfile) => boolean): RetryRoutes {
+  const codes = RETRY_PROFILES.filter(serves).map(retryProfileCode);
+  return { codes: `,${codes.join(',')},` };
+}
+
+const RETRY_PROFILE = `
+  ((((CASE q.channel WHEN 'test' THEN 0 WHEN 'sms' THEN 1 ELSE 2 + q.sms_fallback END) * 3
+     + CASE d.channel WHEN 'test' THEN 0 WHEN 'sms' THEN 1 ELSE 2 END) * 2
+     + (d.fallback IS NOT NULL)) * 2 + (d.failing_since IS NOT NULL)) * 2 + (c.phone IS NOT NULL)`;
+const RETRY_FROM = `
+  FROM deliveries d
+  JOIN subscriptions s ON s.id = d.subscription_id
+  JOIN sequences q ON q.id = s.sequence_id
+  JOIN contacts c ON c.id = s.contact_id`;
+const RETRY_ROUTED = `d.status = 'retrying' AND s.status <> 'paused' AND q.active = 1 AND q.channel IS NOT NULL
+  AND instr(@routes, ',' || (${RETRY_PROFILE}) || ',') > 0`;
+
+/** The oldest retry a channel serves (exported for the query-plan test). */
+export const NEXT_RETRY_SQL = `SELECT d.id, d.next_attempt_at ${RETRY_FROM} WHERE ${RETRY_ROUTED} ORDER BY d.next_attempt_at, d.id LIMIT 1`;
+
+/** A receipt's place in server < delivered < read < played; 0 for none. */
+const RECEIPT_RANK = `CASE receipt WHEN 'server' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4 ELSE 0 END`;
+
 /** The contact's folded name contains the term, or its phone the term's digits (contact-search.ts). */
 const SEARCH = scanCondition('c');
 const LIST_FROM = `
@@ -434,8 +560,13 @@ function toDelivery(row: DeliveryRow): Delivery {
     failingSince: row.failing_since,
     receipt: toReceipt(row.receipt),
     receiptAt: row.receipt_at,
+    fallback: toFallback(row.fallback),
     updatedAt: row.updated_at,
   };
+}
+
+function toFallback(value: string | null): FallbackReason | null {
+  return value === 'not-on-whatsapp' || value === 'whatsapp-down' ? value : null;
 }
 
 function toListItem(row: ListRow): ApiDelivery {

@@ -17,6 +17,16 @@ export interface SendingSequence {
   name: string;
   active: boolean;
   channel: ChannelId | null;
+  /** With channel 'whatsapp': "WhatsApp, else SMS" (engine/routing.ts). */
+  smsFallback: boolean;
+}
+
+interface SendingSequenceRow {
+  id: number;
+  name: string;
+  active: number;
+  channel: string | null;
+  sms_fallback: number;
 }
 
 export class SendingRepository {
@@ -30,12 +40,8 @@ export class SendingRepository {
   private readonly countMessageSend;
 
   constructor(db: SqliteDatabase) {
-    this.selectSequences = db.prepare<[], { id: number; name: string; active: number; channel: string | null }>(
-      'SELECT id, name, active, channel FROM sequences ORDER BY id',
-    );
-    this.selectSequence = db.prepare<[number], { id: number; name: string; active: number; channel: string | null }>(
-      'SELECT id, name, active, channel FROM sequences WHERE id = ?',
-    );
+    this.selectSequences = db.prepare<[], SendingSequenceRow>('SELECT id, name, active, channel, sms_fallback FROM sequences ORDER BY id');
+    this.selectSequence = db.prepare<[number], SendingSequenceRow>('SELECT id, name, active, channel, sms_fallback FROM sequences WHERE id = ?');
     this.selectEarliestDue = db.prepare<[number], { id: number; next_due_at: number }>(
       `SELECT id, next_due_at FROM subscriptions
        WHERE sequence_id = ? AND (next_due_at IS NULL) = 0 AND status = 'active'
@@ -104,6 +110,12 @@ export class SendingRepository {
   }
 }
 
-function toSendingSequence(row: { id: number; name: string; active: number; channel: string | null }): SendingSequence {
-  return { id: row.id, name: row.name, active: toBoolean(row.active), channel: row.channel === null ? null : toChannelId(row.channel) };
+function toSendingSequence(row: SendingSequenceRow): SendingSequence {
+  return {
+    id: row.id,
+    name: row.name,
+    active: toBoolean(row.active),
+    channel: row.channel === null ? null : toChannelId(row.channel),
+    smsFallback: toBoolean(row.sms_fallback),
+  };
 }

@@ -9,6 +9,7 @@ import { migration0003 } from './0003-delivery-engine';
 import { migration0004 } from './0004-search-and-recompute';
 import { migration0005 } from './0005-retry-window';
 import { migration0006 } from './0006-lean-engine-indexes';
+import { migrations } from './index';
 import { migrate } from './runner';
 
 const BEFORE = [migration0001, migration0002, migration0003, migration0004, migration0005];
@@ -108,6 +109,11 @@ describe('migration 0006: leaner indexes for the engine', () => {
 
   describe('after it', () => {
     beforeEach(() => migrate(db, UP_TO_THIS));
+    // The repository is written for the latest schema (later migrations add columns it reads).
+    const latestSending = (): SendingRepository => {
+      migrate(db, migrations);
+      return new SendingRepository(db);
+    };
 
     it("counts what is due now across sequences: active rows due by then, not paused, ended or later ones", () => {
       const welcome = sequence('Welcome');
@@ -120,7 +126,7 @@ describe('migration 0006: leaner indexes for the engine', () => {
       subscribe(offers, '+4915100000005', 'active', 150);
       subscribe(offers, '+4915100000006', 'completed', null);
       subscribe(offers, '+4915100000007', 'active', null);
-      const sending = new SendingRepository(db);
+      const sending = latestSending();
 
       expect(sending.allDueCount(200)).toBe(3);
       expect(sending.allDueCount(99)).toBe(0);
@@ -133,7 +139,7 @@ describe('migration 0006: leaner indexes for the engine', () => {
       const welcome = sequence('Welcome');
       subscribe(welcome, '+4915100000001', 'paused', 10);
       subscribe(welcome, '+4915100000002', 'active', 20);
-      expect(new SendingRepository(db).earliestDue(welcome)).toEqual({ subscriptionId: 2, at: 20 });
+      expect(latestSending().earliestDue(welcome)).toEqual({ subscriptionId: 2, at: 20 });
     });
 
     it("answers the engine's due queries from the index the subscribers view sorts by, without a sort", () => {
