@@ -112,6 +112,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       channels,
       context: () => settings.sendingContext(),
       mediaDir,
+      whatsappSettings: () => settings.whatsapp(),
       ...(options.engine?.random === undefined ? {} : { random: options.engine.random }),
     });
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };
