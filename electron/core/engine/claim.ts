@@ -61,6 +61,11 @@ export interface Claim {
   note: string | null;
   /** What becomes of it if WhatsApp answers that the number is not on WhatsApp (routing.ts). */
   ifNotOnWhatsApp: 'sms' | 'fail';
+  /**
+   * A retry on the channel whose earlier attempt failed transiently: since when it has been
+   * failing (it may have gone out then). A channel that cannot drop a repeat is asked first.
+   */
+  failingSince: number | null;
 }
 
 export type ClaimOutcome =
@@ -175,6 +180,7 @@ function claimNew(env: EngineStore, channel: ChannelId, subscriptionId: number, 
       },
       note: route.fallback === null ? null : fallbackNote(route.fallback, personLabel(contact)),
       ifNotOnWhatsApp: afterNotOnWhatsApp(sequence, contact.phone !== null),
+      failingSince: null,
     },
   };
 }
@@ -243,6 +249,8 @@ function claimRetry(env: EngineStore, channel: ChannelId, deliveryId: number, no
       },
       note: route.fallback === null ? null : fallbackNote(route.fallback, who),
       ifNotOnWhatsApp: afterNotOnWhatsApp(sequence, contact.phone !== null),
+      // Moved to another channel: a fresh start there (the move ended the run of failures).
+      failingSince: delivery.channel === channel ? delivery.failingSince : null,
     },
   };
 }

@@ -17,7 +17,9 @@
  *
  * One queue per channel. A queue sends one message at a time: claim (one transaction) → send
  * (outside any transaction, with an AbortSignal and a time limit) → record (one transaction);
- * see claim.ts and record.ts. Between sends it re-checks the pacing slot (gap drawn once after
+ * see claim.ts and record.ts. A retry after a transient failure on a channel that cannot drop a
+ * repeat (WhatsApp) may have gone out already: such a channel is asked first (`lookup`, as in
+ * recovery) and the message is sent again only if it is not there. Between sends it re-checks the pacing slot (gap drawn once after
  * each send and persisted, daily cap per business day, sending window), so many messages due at
  * once drain oldest first at the paced rate. A channel that is not ready holds its queue without
  * using up attempts, is probed about once a minute, and its queue resumes by itself when the
@@ -56,7 +58,7 @@
  */
 import { channelIds, type TableName } from '../../../shared/contract';
 import type { ChannelStatusInfo, Delivery, EngineStatus } from '../../../shared/domain';
-import type { Channel, ChannelId, DeliveryReceipt, SendResult } from '../channels/channel';
+import type { Channel, ChannelId, DeliveryReceipt, LookupResult, SendResult } from '../channels/channel';
 import type { Clock } from '../clock';
 import { AppError, errorStack, notFound } from '../errors';
 import type { EventBus } from '../events';
@@ -73,7 +75,7 @@ import { HEARTBEAT_INTERVAL_MS, type Heartbeat } from './engine-state';
 import { describeStatus, type BlockedWork } from './engine-status';
 import { nextSendSlot, type PacingDecision } from './pacing';
 import { markSent, recordResult } from './record';
-import { giveUpWaiting, recoverClaimed } from './recovery';
+import { giveUpWaiting, recoverClaimed, type RecoveryDeps } from './recovery';
 import { isWhatsAppElseSms, laneRoutes, NEW_WORK, NORMAL_ROUTING, retryRoutesFor, routeOf, type RoutingConditions } from './routing';
 import { isStoreFailure, setAside, setAsideReason } from './set-aside';
 import type { TimerHandle, Timers } from './timers';
@@ -590,7 +592,7 @@ export class DeliveryEngine {
           this.giveBack([claim, ...held], reason);
           return;
         }
-        const result = await this.send(channel, claim);
+        const result = await this.deliver(channel, claim);
         if (this.stopped) {
           // The send in flight was aborted: its claim stays for recovery; the ones before it are recorded.
           this.recordAll(done);
@@ -718,21 +720,59 @@ export class DeliveryEngine {
     this.noteChanged(['deliveries']);
   }
 
-  /** Sends with the engine's abort signal and a time limit; a channel that ignores the signal is cut off anyway. */
-  private async send(channel: Channel, claim: Claim): Promise<SendResult> {
+  /**
+   * Sends the claim; first, for a retry whose earlier attempt may have gone out over a channel
+   * that cannot drop a repeat, asks the channel whether it did (the answer is recorded like a
+   * send's: found → sent with that id; cannot tell → a transient failure, asked again later).
+   */
+  private async deliver(channel: Channel, claim: Claim): Promise<SendResult> {
+    if (claim.failingSince !== null && !channel.idempotentSend && channel.lookup !== undefined) {
+      const { message } = claim;
+      const query = {
+        deliveryKey: message.deliveryKey,
+        to: message.to,
+        whatsappId: message.whatsappId,
+        text: message.text,
+        mediaFileName: message.media?.fileName ?? null,
+        // The first failed attempt was claimed at most one time limit before it failed.
+        claimedAt: claim.failingSince - this.sendTimeoutMs,
+      };
+      const lookup = channel.lookup.bind(channel);
+      const found = await this.withTimeLimit<LookupResult>(channel, 'lookup', (signal) => lookup(query, signal), {
+        timedOut: { outcome: 'unknown', reason: 'the check took too long' },
+        broken: { outcome: 'unknown', reason: 'the check failed unexpectedly' },
+      });
+      switch (found.outcome) {
+        case 'sent':
+          return { ok: true, providerMessageId: found.providerMessageId, note: 'An earlier attempt had gone out after all; it was not sent again.' };
+        case 'failed':
+          return { ok: false, error: found.error };
+        case 'unknown':
+          return { ok: false, error: { kind: 'transient', reason: `Could not check whether the earlier attempt went out (${found.reason}); it is checked again later.` } };
+        case 'not-sent':
+          break;
+      }
+    }
+    return this.withTimeLimit<SendResult>(channel, 'send', (signal) => channel.send(claim.message, signal), {
+      timedOut: { ok: false, error: { kind: 'transient', reason: 'The channel did not answer in time; it will be retried.', detail: 'engine time limit' } },
+      broken: { ok: false, error: { kind: 'transient', reason: 'Sending failed unexpectedly; it will be retried.' } },
+    });
+  }
+
+  /** Runs a channel call with the engine's abort signal and a time limit; a channel that ignores the signal is cut off anyway. */
+  private async withTimeLimit<T>(channel: Channel, what: 'send' | 'lookup', call: (signal: AbortSignal) => Promise<T>, answers: { timedOut: T; broken: T }): Promise<T> {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.sendTimeoutMs)]);
-    const cutOff = new Promise<SendResult>((resolve) => {
-      const onAbort = (): void =>
-        resolve({ ok: false, error: { kind: 'transient', reason: 'The channel did not answer in time; it will be retried.', detail: 'engine time limit' } });
+    const cutOff = new Promise<T>((resolve) => {
+      const onAbort = (): void => resolve(answers.timedOut);
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([channel.send(claim.message, signal), cutOff]);
+      return await Promise.race([call(signal), cutOff]);
     } catch (error) {
-      // The channel contract says send never rejects; treat a broken promise as a transient failure.
-      this.deps.logger.error('A channel rejected a send (a bug in the channel)', { channel: channel.id, error: errorStack(error) });
-      return { ok: false, error: { kind: 'transient', reason: 'Sending failed unexpectedly; it will be retried.', detail: errorStack(error) } };
+      // The channel contract says send and lookup never reject; a broken promise counts as a transient failure.
+      this.deps.logger.error(`A channel rejected a ${what} (a bug in the channel)`, { channel: channel.id, error: errorStack(error) });
+      return answers.broken;
     }
   }
 
@@ -801,7 +841,7 @@ export class DeliveryEngine {
     return minutes * 60_000;
   }
 
-  private recoveryDeps(): Parameters<typeof recoverClaimed>[0] {
+  private recoveryDeps(): RecoveryDeps {
     return {
       env: this.env,
       channel: (id) => this.deps.channels.get(id),

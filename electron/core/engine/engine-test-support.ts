@@ -119,10 +119,11 @@ export class FakeChannel implements Channel {
 }
 
 export class FakeChannels implements ChannelSource {
-  readonly channels = new Map<ChannelId, FakeChannel>();
+  readonly channels = new Map<ChannelId, Channel>();
   private readonly listeners = new Set<(status: ChannelStatusInfo) => void>();
 
-  add(channel: FakeChannel): FakeChannel {
+  /** Any channel: a FakeChannel, or a real adapter over a fake provider (e.g. WhatsAppChannel over ScriptedWhatsApp). */
+  add<C extends Channel>(channel: C): C {
     this.channels.set(channel.id, channel);
     channel.onStatusChange(() => {
       for (const listener of this.listeners) listener(this.status(channel.id));
@@ -131,7 +132,7 @@ export class FakeChannels implements ChannelSource {
   }
 
   /** Hands out another instance for the channel from now on (as the registry does after a reconfiguration) and says so. */
-  replace(channel: FakeChannel): FakeChannel {
+  replace<C extends Channel>(channel: C): C {
     this.add(channel);
     for (const listener of this.listeners) listener(this.status(channel.id));
     return channel;

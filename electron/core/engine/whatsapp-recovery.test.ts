@@ -147,3 +147,40 @@ describe('recovery over WhatsApp', () => {
     expect(w.whatsapp.calls).toHaveLength(1);
   });
 });
+
+describe('a retry over WhatsApp after a failure that may have sent it', () => {
+  const mayHaveSent: SendResult = { ok: false, error: { kind: 'transient', reason: 'WhatsApp did not confirm the message.' } };
+
+  it('asks the chat first and records what it finds instead of sending again', async () => {
+    setUp();
+    w.whatsapp.answer(mayHaveSent);
+    const asked: LookupQuery[] = [];
+    w.whatsapp.lookup = (query) => {
+      asked.push(query);
+      return Promise.resolve<LookupResult>({ outcome: 'sent', providerMessageId: 'true_4915100000001@c.us_3EB0' });
+    };
+    await w.engine.start();
+    await w.runFor(30 * MINUTE);
+    expect(w.whatsapp.calls).toHaveLength(1);
+    // The window starts early enough to include the first attempt (claimed up to a send time limit before it failed).
+    expect(asked.map((q) => [q.text, q.claimedAt <= MONDAY_10])).toEqual([['Hello Anna, this is message 1.', true]]);
+    expect(w.deliveries()[0]).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      provider_message_id: 'true_4915100000001@c.us_3EB0',
+      error: 'An earlier attempt had gone out after all; it was not sent again.',
+    });
+  });
+
+  it('sends again when the chat does not have it, and checks again later when WhatsApp cannot tell', async () => {
+    setUp();
+    w.whatsapp.answer(mayHaveSent);
+    const answers: LookupResult[] = [{ outcome: 'unknown', reason: 'the chat could not be read' }, { outcome: 'not-sent' }];
+    w.whatsapp.lookup = () => Promise.resolve(answers.shift() ?? { outcome: 'not-sent' });
+    await w.engine.start();
+    await w.runFor(60 * MINUTE);
+    expect(answers).toEqual([]);
+    expect(w.whatsapp.calls).toHaveLength(2);
+    expect(w.deliveries()[0]).toMatchObject({ status: 'sent', attempts: 3, error: null });
+  });
+});
