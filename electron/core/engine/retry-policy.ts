@@ -19,7 +19,8 @@
  *
  * Timeouts (a sleeping phone, a slow network) are transient like a 5xx: retried under the same
  * key, so a request that did reach the gateway before the answer was lost is dropped there as a
- * duplicate. A connection that cannot be made at all is `channel-down` (the channel adapter's
+ * duplicate. A channel without such a key (WhatsApp) is asked first whether the earlier attempt
+ * went out (the engine's `deliver`), and the message is sent again only if it did not. A connection that cannot be made at all is `channel-down` (the channel adapter's
  * call): it never uses up an attempt or the window's time, and the engine pauses the channel's
  * queue until the channel reports `ready` (see channels/channel.ts).
  */
