@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineStateView, sentTodayLabel } from './delivery-labels';
+import { engineStateView, receiptView, sentTodayLabel } from './delivery-labels';
 
 describe('engineStateView', () => {
   it('tells a pause by the owner from one by the engine', () => {
@@ -18,5 +18,18 @@ describe('sentTodayLabel', () => {
   it('shows the cap only when there is one', () => {
     expect(sentTodayLabel(3, 200)).toBe('3 / 200 sent today');
     expect(sentTodayLabel(1200, null)).toBe('1,200 sent today');
+  });
+});
+
+describe('receiptView', () => {
+  it('shows the ticks a shop owner knows from WhatsApp', () => {
+    expect(receiptView('server')?.label).toBe('Sent ✓');
+    expect(receiptView('delivered')?.label).toBe('Delivered ✓✓');
+    expect(receiptView('read')?.label).toBe('Read ✓✓');
+    expect(receiptView('played')?.ticks).toBe('✓✓');
+  });
+
+  it('shows nothing when no receipt came back', () => {
+    expect(receiptView(null)).toBeNull();
   });
 });

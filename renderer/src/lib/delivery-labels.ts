@@ -58,3 +58,25 @@ export function sentTodayLabel(sentToday: number, dailyCap: number | null): stri
   const sent = sentToday.toLocaleString('en-GB');
   return dailyCap === null ? `${sent} sent today` : `${sent} / ${dailyCap.toLocaleString('en-GB')} sent today`;
 }
+
+export type Receipt = NonNullable<Delivery['receipt']>;
+
+export interface ReceiptView {
+  /** "Sent ✓", "Delivered ✓✓", "Read ✓✓", "Played ✓✓". */
+  label: string;
+  /** The ticks alone, for a narrow cell. */
+  ticks: string;
+  hint: string;
+}
+
+const RECEIPT_VIEWS: Record<Receipt, ReceiptView> = {
+  server: { label: 'Sent ✓', ticks: '✓', hint: 'The channel’s server has it; not yet on the customer’s phone.' },
+  delivered: { label: 'Delivered ✓✓', ticks: '✓✓', hint: 'On the customer’s phone, not read yet.' },
+  read: { label: 'Read ✓✓', ticks: '✓✓', hint: 'The customer has read it.' },
+  played: { label: 'Played ✓✓', ticks: '✓✓', hint: 'The customer has played the voice message or video.' },
+};
+
+/** How far a sent message got (WhatsApp's ticks, an SMS delivery report); null when nothing came back. */
+export function receiptView(receipt: Delivery['receipt']): ReceiptView | null {
+  return receipt === null ? null : RECEIPT_VIEWS[receipt];
+}
