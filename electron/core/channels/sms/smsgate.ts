@@ -30,7 +30,6 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { validation } from '../../errors';
 import type { Logger } from '../../logger';
 import {
   ChannelStatusHolder,
@@ -43,6 +42,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel';
+import { bodySnippet, isRetryableStatus, isSuccess, normaliseBaseUrl, retryAfter, sendHttpRequest, type HttpOutcome, type HttpResponseOutcome } from './http-request';
 
 export const SMSGATE_CLOUD_URL = 'https://api.sms-gate.app/3rdparty/v1';
 export const SMSGATE_DEFAULT_TIMEOUT_MS = 30_000;
@@ -78,11 +78,6 @@ export function smsGateMessageId(deliveryKey: string): string {
   return `h${createHash('sha256').update(deliveryKey, 'utf8').digest('hex').slice(0, 35)}`;
 }
 
-type HttpOutcome =
-  | { kind: 'response'; status: number; body: unknown; text: string; retryAfterMs: number | undefined }
-  | { kind: 'no-connection'; detail: string }
-  | { kind: 'interrupted'; detail: string; timedOut: boolean };
-
 export class SmsGateChannel implements Channel {
   readonly id = 'sms' as const;
   readonly idempotentSend = true;
@@ -94,7 +89,7 @@ export class SmsGateChannel implements Channel {
   private readonly statusHolder: ChannelStatusHolder;
 
   constructor(private readonly config: SmsGateConfig) {
-    this.baseUrl = normaliseBaseUrl(config.baseUrl);
+    this.baseUrl = normaliseBaseUrl(config.baseUrl, 'baseUrl', `${SMSGATE_CLOUD_URL} or http://192.168.1.20:8080`);
     this.authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64')}`;
     this.timeoutMs = config.timeoutMs ?? SMSGATE_DEFAULT_TIMEOUT_MS;
     this.fetchImpl = config.fetch ?? fetch;
@@ -115,7 +110,7 @@ export class SmsGateChannel implements Channel {
     if (outcome.kind === 'response') {
       const { status } = outcome;
       if (status === 401 || status === 403) this.markDown(LOGIN_REJECTED);
-      else if ((status >= 200 && status < 300) || status === 404) this.statusHolder.set(READY);
+      else if (isSuccess(status) || status === 404) this.statusHolder.set(READY);
       else this.markDown(`The SMS gateway is not working properly (HTTP ${status}).`);
     } else if (outcome.kind === 'no-connection') {
       this.markDown(this.unreachableReason());
@@ -146,7 +141,7 @@ export class SmsGateChannel implements Channel {
     }
 
     const { status } = outcome;
-    if (status >= 200 && status < 300) {
+    if (isSuccess(status)) {
       this.statusHolder.set(READY);
       const state = MessageStateSchema.safeParse(outcome.body);
       return { ok: true, providerMessageId: state.success ? state.data.id : id, ...note };
@@ -194,7 +189,7 @@ export class SmsGateChannel implements Channel {
     }
   }
 
-  private errorFor(response: Extract<HttpOutcome, { kind: 'response' }>, to: string): ChannelError {
+  private errorFor(response: HttpResponseOutcome, to: string): ChannelError {
     const { status } = response;
     const serverMessage = describeBody(response);
     const detail = serverMessage === '' ? `HTTP ${status}` : `HTTP ${status}: ${serverMessage}`;
@@ -202,13 +197,12 @@ export class SmsGateChannel implements Channel {
     if (status === 404 || (status >= 300 && status < 400)) {
       return { kind: 'channel-down', reason: 'The SMS gateway address looks wrong — check the gateway URL in Settings.', detail };
     }
-    if (status === 408 || status === 425 || status === 429 || status >= 500) {
-      const retryAfter = response.retryAfterMs === undefined ? {} : { retryAfterMs: response.retryAfterMs };
+    if (isRetryableStatus(status)) {
       const reason =
         status === 429 || status === 503
           ? `The SMS gateway is busy (HTTP ${status}); it will be retried.`
           : `The SMS gateway had a problem (HTTP ${status}); it will be retried.`;
-      return { kind: 'transient', reason, detail, ...retryAfter };
+      return { kind: 'transient', reason, detail, ...retryAfter(response) };
     }
     if (status === 400 && /phone/i.test(serverMessage)) {
       return { kind: 'permanent', reason: `The SMS gateway says the phone number ${to} is not valid.`, detail };
@@ -228,78 +222,18 @@ export class SmsGateChannel implements Channel {
     return `Can't reach the SMS gateway at ${new URL(this.baseUrl).host} — is the phone on, with SMS Gateway running?`;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<HttpOutcome> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  private request(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<HttpOutcome> {
     const headers: Record<string, string> = { Authorization: this.authorization, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: combined,
-        // Never follow: a redirect means the address is wrong, and following would resend the login elsewhere.
-        redirect: 'manual',
-      });
-      const text = await response.text();
-      return { kind: 'response', status: response.status, body: parseJson(text), text, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
-    } catch (error) {
-      if (combined.aborted) {
-        const timedOut = timeout.aborted && signal?.aborted !== true;
-        return { kind: 'interrupted', detail: timedOut ? `no answer within ${this.timeoutMs} ms` : 'aborted', timedOut };
-      }
-      const code = errorCode(error);
-      const detail = code === null ? String(error) : `${String(error)} (${code})`;
-      if (code !== null && CONNECT_FAILURES.has(code)) return { kind: 'no-connection', detail };
-      this.config.logger.warn('SMS gateway request failed mid-way', { method, path, detail });
-      return { kind: 'interrupted', detail, timedOut: false };
-    }
+    return sendHttpRequest(
+      { method, url: `${this.baseUrl}${path}`, headers, body: body === undefined ? null : JSON.stringify(body) },
+      { fetch: this.fetchImpl, timeoutMs: this.timeoutMs, signal, logger: this.config.logger, provider: 'SMS gateway' },
+    );
   }
 }
 
-/** Failures that happen before any byte of the request reaches the gateway. */
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function normaliseBaseUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw validation(`"${text}" is not a web address. Use something like ${SMSGATE_CLOUD_URL} or http://192.168.1.20:8080.`, 'baseUrl');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw validation('The SMS gateway address must start with http:// or https://.', 'baseUrl');
-  }
-  return url.toString().replace(/\/+$/, '');
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null; // Not JSON (a proxy's HTML error page, say): the status code still tells us what happened.
-  }
-}
-
-function describeBody(response: { body: unknown; text: string }): string {
+function describeBody(response: HttpResponseOutcome): string {
   const parsed = ErrorBodySchema.safeParse(response.body);
   if (parsed.success) return parsed.data.message;
-  return response.text.slice(0, 200).trim();
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null || !/^\d{1,6}$/.test(header.trim())) return undefined;
-  return Number(header.trim()) * 1000;
-}
-
-/** Node's fetch wraps socket errors: `TypeError('fetch failed', { cause: { code } })`. */
-function errorCode(error: unknown): string | null {
-  for (let current: unknown = error, depth = 0; current instanceof Object && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
+  return bodySnippet(response);
 }
