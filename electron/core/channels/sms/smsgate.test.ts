@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
 import { silentLogger } from '../../logger';
 import type { ChannelStatus, LookupQuery, OutboundMessage } from '../channel';
+import { closedPort } from './closed-port';
 import { startFakeSmsGate, type FakeSmsGate } from './fake-smsgate-server';
 import { SmsGateChannel, smsGateMessageId } from './smsgate';
 
@@ -201,15 +201,6 @@ describe.each([
 });
 
 describe('SmsGateChannel when the gateway cannot be reached', () => {
-  const closedPort = async (): Promise<number> => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return address.port;
-  };
-
   it('takes the channel down without using up the message, and probe brings it back', async () => {
     const port = await closedPort();
     const channel = new SmsGateChannel({ baseUrl: `http://127.0.0.1:${port}`, username: 'shop', password: 'secret', logger: silentLogger });

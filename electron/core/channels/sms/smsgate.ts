@@ -43,6 +43,7 @@ import {
   type SendResult,
 } from '../channel';
 import { bodySnippet, isRetryableStatus, isSuccess, normaliseBaseUrl, retryAfter, sendHttpRequest, type HttpOutcome, type HttpResponseOutcome } from './http-request';
+import { MEDIA_NOT_SENT, NO_PHONE } from './sms-texts';
 
 export const SMSGATE_CLOUD_URL = 'https://api.sms-gate.app/3rdparty/v1';
 export const SMSGATE_DEFAULT_TIMEOUT_MS = 30_000;
@@ -60,8 +61,6 @@ export interface SmsGateConfig {
 }
 
 const LOGIN_REJECTED = 'SMS gateway rejected the login — check the username and password in Settings.';
-const MEDIA_NOT_SENT = 'The attachment was not sent: SMS carries text only.';
-const NO_PHONE = 'Not sent by SMS: this customer is known only by their WhatsApp id, without a phone number.';
 /** A key that can never be a delivery key, used to check the connection and login. */
 const PROBE_ID = 'seqa-connection-check';
 
