@@ -1,5 +1,6 @@
 /**
  * `npm run headless -- --data <dir> --port <n> [--host <addr>] [--token <t>]`
+ * (test runs add `--fake-whatsapp <url>` with SEQA_ALLOW_FAKE_WHATSAPP=1: shell/fake-whatsapp-option.ts)
  *
  * Runs the core and the UI without Electron: the API over HTTP and the built renderer at `/`.
  * Prints `listening on http://<host>:<port>` once it accepts requests (scripts and the e2e suite
@@ -24,7 +25,7 @@ import { parseHeadlessArgs, USAGE } from './shell/headless-options';
 import { describeStartupError, startHeadless, type RunningHeadless } from './shell/headless-server';
 
 async function main(): Promise<void> {
-  const command = parseHeadlessArgs(process.argv.slice(2), os.homedir());
+  const command = parseHeadlessArgs(process.argv.slice(2), os.homedir(), process.env);
   if (command.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;

@@ -8,10 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ChannelRegistry } from './channels/channel-registry';
+import type { BrowserLookup } from './channels/whatsapp/browser-finder';
+import type { WhatsAppClientFactory } from './channels/whatsapp/whatsapp-client';
+import { createWhatsApp } from './channels/whatsapp/whatsapp-setup';
 import { systemClock, type Clock } from './clock';
 import { DeliveryEngine } from './engine/delivery-engine';
 import { systemTimers, type Timers } from './engine/timers';
 import { EventBus } from './events';
+import type { IncomingMessageSink } from './inbound/incoming-message';
 import { consoleLogger, type Logger } from './logger';
 import { createExportService } from './import/export-service';
 import { createImportService } from './import/import-service';
@@ -58,6 +62,12 @@ export interface CoreAppOptions {
   };
   /** For tests: the fetch the SMS gateway channel uses. */
   smsFetch?: typeof fetch;
+  /** The WhatsApp client (channels/whatsapp/). Default: whatsapp-web.js; test wiring passes a fake. */
+  whatsappClientFactory?: WhatsAppClientFactory;
+  /** Where the browser for WhatsApp is. Default: the path in Settings, else the usual install locations. */
+  whatsappFindBrowser?: () => BrowserLookup;
+  /** Where customers' incoming messages go (the inbound handling). Tests pass their own; see the SLOT in openCoreApp. */
+  incomingSink?: IncomingMessageSink;
 }
 
 export interface CoreApp {
@@ -95,19 +105,42 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
     const settings = new SettingsService(deps, { timeZone: machineTimeZone, country: options.machineCountry ?? detectMachineCountry() });
     // Edits of large sequences queue their recompute; this works through it in short slices.
     const recompute = createRecomputeRunner({ store, events, clock, logger, settings });
+    const timers = options.timers ?? systemTimers;
+    const whatsapp = createWhatsApp({
+      dataDir,
+      store,
+      events,
+      clock,
+      timers,
+      logger,
+      settings: () => settings.whatsapp(),
+      ...(options.whatsappClientFactory === undefined ? {} : { clientFactory: options.whatsappClientFactory }),
+      ...(options.whatsappFindBrowser === undefined ? {} : { findBrowser: options.whatsappFindBrowser }),
+    });
+    // SLOT (issue 8): where customers' WhatsApp messages go. The inbound handling (INBOUND's
+    // InboundService) is to be passed here once it exists; until then they are only logged.
+    const incomingSink: IncomingMessageSink | null = options.incomingSink ?? null;
+    whatsapp.channel.onIncoming((message) => {
+      if (incomingSink === null) {
+        logger.info('A WhatsApp message came in; inbound handling is not wired yet', { id: message.providerMessageId });
+        return;
+      }
+      incomingSink.receive(message).catch((error: unknown) => logger.error('An incoming WhatsApp message could not be handled', { error: String(error) }));
+    });
     const channels = new ChannelRegistry({
       store,
       secrets: options.secretStore ?? new FileSecretStore(dataDir),
       events,
       clock,
       logger,
+      whatsapp: whatsapp.channel,
       ...(options.smsFetch === undefined ? {} : { smsFetch: options.smsFetch }),
     });
     const engine = new DeliveryEngine({
       store,
       events,
       clock,
-      timers: options.timers ?? systemTimers,
+      timers,
       logger,
       channels,
       context: () => settings.sendingContext(),
@@ -129,6 +162,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       imports,
       exports: csvExports,
       channels,
+      whatsapp,
       engine,
       deliveries: new DeliveryService(deps, engine),
       appInfo: { version: options.version, dataDir, shell: options.shell, machineTimeZone },
@@ -137,13 +171,16 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
     const close = (): void => {
       if (closed !== null) return;
       // Both stop at once (nothing touches the database afterwards); aborted sends settle later.
-      closed = Promise.all([engine.stop(), recompute.stop()]).then(() => undefined);
+      // The WhatsApp browser closes meanwhile.
+      closed = Promise.all([engine.stop(), recompute.stop(), whatsapp.close()]).then(() => undefined);
       channels.close();
       // A running import is cancelled (its worker rolls back on its own connection).
       imports.close().catch((error: unknown) => logger.error('Could not stop the running import', { error: String(error) }));
       store.close();
     };
     recompute.start();
+    // A linked WhatsApp reconnects by itself.
+    whatsapp.start();
     if (options.engine?.autoStart !== false) {
       engine.start().catch((error: unknown) => logger.error('The delivery engine could not start', { error: String(error) }));
     }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../core/errors';
+import { checkFakeWhatsAppOption } from './fake-whatsapp-option';
 
 export const DEFAULT_PORT = 5170;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -19,13 +20,18 @@ export const USAGE = `Usage: npm run headless -- [--data <dir>] [--port <n>] [--
   --port <n>      port to listen on; 0 picks any free port (default: ${DEFAULT_PORT})
   --host <addr>   address to listen on (default: ${DEFAULT_HOST}, this computer only)
   --token <t>     access token for the API (default: a new random token at every start)
-  --help          show this help`;
+  --help          show this help
+
+Test runs only (refused unless SEQA_ALLOW_FAKE_WHATSAPP=1):
+  --fake-whatsapp <url>  use the simulated WhatsApp Web server at <url> instead of WhatsApp`;
 
 export interface HeadlessOptions {
   dataDir: string;
   port: number;
   host: string;
   token: string;
+  /** Test runs only: the fake WhatsApp Web server to use instead of WhatsApp (shell/fake-whatsapp-option.ts). */
+  fakeWhatsAppUrl?: string;
 }
 
 export type ParsedCommandLine =
@@ -39,8 +45,8 @@ function parsePort(value: string): number | undefined {
   return port <= 65_535 ? port : undefined;
 }
 
-export function parseHeadlessArgs(argv: string[], homeDir: string): ParsedCommandLine {
-  let values: { data?: string; port?: string; host?: string; token?: string; help?: boolean };
+export function parseHeadlessArgs(argv: string[], homeDir: string, env: Record<string, string | undefined> = {}): ParsedCommandLine {
+  let values: { data?: string; port?: string; host?: string; token?: string; 'fake-whatsapp'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -51,6 +57,7 @@ export function parseHeadlessArgs(argv: string[], homeDir: string): ParsedComman
         port: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string' },
+        'fake-whatsapp': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -87,5 +94,9 @@ export function parseHeadlessArgs(argv: string[], homeDir: string): ParsedComman
     return { kind: 'error', message: '--token must be printable ASCII without spaces.' };
   }
 
-  return { kind: 'run', options: { dataDir, port, host, token } };
+  const fakeWhatsApp = values['fake-whatsapp'];
+  if (fakeWhatsApp === undefined) return { kind: 'run', options: { dataDir, port, host, token } };
+  const checked = checkFakeWhatsAppOption(fakeWhatsApp, env);
+  if (!checked.ok) return { kind: 'error', message: checked.message };
+  return { kind: 'run', options: { dataDir, port, host, token, fakeWhatsAppUrl: checked.url } };
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { createDispatcher } from '../core/transport/dispatch';
 import { startHttpServer, type HttpServerHandle } from '../core/transport/http';
 import { lockDataFolder } from './data-folder-lock';
+import { fakeWhatsAppWiring } from './fake-whatsapp-option';
 import type { HeadlessOptions } from './headless-options';
 
 export interface HeadlessStartOptions extends HeadlessOptions {
@@ -46,6 +47,8 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
       shell: 'headless',
       version: options.version,
       logger: options.logger,
+      // Test runs only (headless-options.ts refuses the flag otherwise).
+      ...(options.fakeWhatsAppUrl === undefined ? {} : fakeWhatsAppWiring(options.fakeWhatsAppUrl)),
     });
   } catch (error) {
     lock.release();

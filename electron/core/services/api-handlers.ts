@@ -2,6 +2,7 @@ import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/cont
 import { AppError } from '../errors';
 import type { AppInfo } from '../../../shared/domain';
 import type { ChannelRegistry } from '../channels/channel-registry';
+import type { WhatsAppSetup } from '../channels/whatsapp/whatsapp-setup';
 import type { DeliveryEngine } from '../engine/delivery-engine';
 import type { ExportService } from '../import/export-service';
 import type { ImportService } from '../import/import-service';
@@ -34,6 +35,7 @@ export interface ApiServices {
   readonly imports: ImportService;
   readonly exports: ExportService;
   readonly channels: ChannelRegistry;
+  readonly whatsapp: WhatsAppSetup;
   readonly engine: DeliveryEngine;
   readonly deliveries: DeliveryService;
   readonly appInfo: AppInfo;
@@ -92,9 +94,9 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
     'channels.configureSmsProvider': ({ config }) => channels.configureSmsProvider(config),
     'channels.sendTestMessage': (input) => channels.sendTestMessage(input),
 
-    'whatsapp.status': () => notBuiltYet('whatsapp.status'),
-    'whatsapp.link': () => notBuiltYet('whatsapp.link'),
-    'whatsapp.unlink': () => notBuiltYet('whatsapp.unlink'),
+    'whatsapp.status': () => services.whatsapp.status(),
+    'whatsapp.link': () => services.whatsapp.link(),
+    'whatsapp.unlink': () => services.whatsapp.unlink(),
 
     'inbound.list': () => notBuiltYet('inbound.list'),
     'inbound.getReceiver': () => notBuiltYet('inbound.getReceiver'),
