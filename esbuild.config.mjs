@@ -22,5 +22,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   external: ['electron', 'better-sqlite3', 'whatsapp-web.js', 'puppeteer', 'puppeteer-core', '@playwright/test', 'playwright-core'],
+  // Lazy `import()`s of external packages (whatsapp-web.js, loaded only once WhatsApp is linked)
+  // become plain `require`s: Electron loads those from node_modules inside app.asar reliably.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
