@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelStatusInfo, WhatsAppStatus } from '../../../../shared/domain';
@@ -103,6 +103,22 @@ describe('WhatsApp in the app', () => {
     expect(await second.handlers['whatsapp.status']({})).toMatchObject({ state: 'ready', hasSession: true });
     expect(sim.clients).toHaveLength(2);
     expect(sim.maxAlive).toBe(1);
+  });
+
+  it('uses the browser set in Settings, and shows a missing one at once', async () => {
+    delete options.whatsappFindBrowser;
+    const app = open();
+    const chrome = path.join(temp.dir, 'my-chrome');
+    writeFileSync(chrome, '');
+    await app.handlers['settings.update']({ whatsapp: { browserPath: chrome, smsFallbackAfterMinutes: 60 } });
+    expect((await app.handlers['whatsapp.status']({})).browser).toEqual({ path: chrome, source: 'settings' });
+
+    await app.handlers['settings.update']({ whatsapp: { browserPath: path.join(temp.dir, 'gone'), smsFallbackAfterMinutes: 60 } });
+    expect((await app.handlers['whatsapp.status']({})).browser).toBeNull();
+    const linking = await app.handlers['whatsapp.link']({});
+    expect(linking.state).toBe('failed');
+    expect(linking.reason).toContain('was not found');
+    expect(sim.clients).toHaveLength(0);
   });
 
   it('hands customers’ WhatsApp messages to the inbound handling', async () => {
