@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', '*.config.{ts,mjs}'],
+    files: ['electron/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', '*.config.{ts,mjs}', 'scripts/**/*.{mjs,mts}'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

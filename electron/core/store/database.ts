@@ -15,13 +15,22 @@ export type SqliteDatabase = Database.Database;
 
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The Electron shell sets this to the better-sqlite3 binding built for Electron's ABI (Node's own
+ * build in node_modules stays for tests and headless; see scripts/electron-sqlite.mjs). It is an
+ * environment variable rather than an option because every connection of the process needs it,
+ * also those opened by worker threads (CSV import), which inherit the environment.
+ */
+export const SQLITE_BINDING_ENV = 'SEQUENCE_AUTOMATION_SQLITE_BINDING';
+
 /** `PRAGMA synchronous` reads back as a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
 const SYNCHRONOUS_FULL = 2;
 
 export function openDatabase(filePath: string): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS });
+    const nativeBinding = process.env[SQLITE_BINDING_ENV];
+    db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (cause) {
     throw new Error(`Could not open the database at ${filePath}: ${errorMessage(cause)}`, { cause });
   }
