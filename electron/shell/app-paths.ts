@@ -21,3 +21,12 @@ export function appPaths(bundleDir: string): AppPaths {
     rendererIndex: path.join(rendererDir, 'index.html'),
   };
 }
+
+/**
+ * The folder of the tray images and the window icon: the project's resources/ under `npm start`;
+ * in an installed app, the copy electron-builder puts beside app.asar (extraResources), since the
+ * OS reads tray images from real files.
+ */
+export function resourcesDir(context: { isPackaged: boolean; appPath: string; resourcesPath: string }): string {
+  return context.isPackaged ? path.join(context.resourcesPath, 'resources') : path.join(context.appPath, 'resources');
+}
