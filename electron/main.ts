@@ -1,120 +1,106 @@
 /**
- * The Electron shell: one instance, one locked-down window on the built renderer, the core behind
- * the IPC transport. Everything that can be decided without Electron lives in shell/ and is tested
- * there; this file only wires it up. Passwords are encrypted with safeStorage; after the computer
- * sleeps, the delivery engine is woken to catch up. (Tray and packaging come with a later issue.)
+ * The Electron shell: fills the shell's `ElectronApi` with the real Electron modules and starts
+ * the desktop shell (shell/desktop-shell.ts: window, tray, notifications, login item, quit
+ * sequence) over the core, bound to the window through the IPC transport. Everything that can be
+ * decided without Electron lives in shell/ and is tested there with a fake of that API; this file
+ * only wires it up.
+ *
+ * Order matters: one instance per user (a second launch only brings the first one's window up),
+ * then — once Electron is ready — the session's security policy, the SQLite binding built for
+ * Electron's ABI (shell/sqlite-binding.ts), the core, the shell, and the IPC binding.
  */
-import { app, BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage, session } from 'electron';
+import os from 'node:os';
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  Tray,
+  app,
+  dialog,
+  ipcMain,
+  nativeImage,
+  powerMonitor,
+  safeStorage,
+  screen,
+  session,
+  type NativeImage,
+} from 'electron';
 import { IPC } from '../shared/contract';
-import { openCoreApp, type CoreApp } from './core/app';
+import { openCoreApp } from './core/app';
 import { errorMessage, errorStack } from './core/errors';
 import { consoleLogger } from './core/logger';
 import { createDispatcher } from './core/transport/dispatch';
 import { bindIpc } from './core/transport/ipc';
-import { appPaths } from './shell/app-paths';
-import { withContentSecurityPolicy } from './shell/csp-headers';
-import { denyNewWindow, isNavigationAllowed } from './shell/navigation-policy';
+import { appPaths, resourcesDir } from './shell/app-paths';
+import { startDesktopShell } from './shell/desktop-shell';
+import type { ElectronApi } from './shell/electron-api';
+import { launchedAtLogin, loginItemFor } from './shell/login-item';
 import { SafeStorageSecretStore } from './shell/safe-storage-secret-store';
+import { applySecurityPolicy } from './shell/security-policy';
+import { shellCoreFor } from './shell/shell-core';
+import { useElectronSqliteBinding } from './shell/sqlite-binding';
 import { createTrustedSenderCheck } from './shell/trusted-sender';
-import { mainWindowOptions } from './shell/window-options';
 
+/** As in electron-builder.yml: Windows ties notifications and the login item to it. */
+const APP_ID = 'app.sequenceautomation.desktop';
 const paths = appPaths(__dirname);
-let mainWindow: BrowserWindow | null = null;
-let core: CoreApp | null = null;
-let unbindIpc: (() => void) | null = null;
+const logger = consoleLogger;
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(paths.preload));
-  window.once('ready-to-show', () => window.show());
-  window.on('closed', () => {
-    if (mainWindow === window) mainWindow = null;
-  });
-  void window.loadFile(paths.rendererIndex).catch((error: unknown) => {
-    consoleLogger.error('Could not load the app window', { error: errorMessage(error) });
-  });
-  return window;
-}
-
-function showWindow(): void {
-  if (mainWindow === null) {
-    mainWindow = createWindow();
-    return;
-  }
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.show();
-  mainWindow.focus();
-}
-
-function lockDown(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
-  });
-  // The app needs no camera, microphone, notifications-from-the-page, geolocation, …
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isNavigationAllowed(url, paths.rendererIndex)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(denyNewWindow);
-  });
-}
+const electronApi: ElectronApi<NativeImage> = {
+  app,
+  powerMonitor,
+  createWindow: (options) => new BrowserWindow(options),
+  createTray: (image) => new Tray(image),
+  buildMenu: (template) => Menu.buildFromTemplate(template),
+  notificationsSupported: () => Notification.isSupported(),
+  createNotification: (options) => new Notification(options),
+  imageFromPath: (file) => nativeImage.createFromPath(file),
+  displays: () => screen.getAllDisplays(),
+};
 
 function start(): void {
-  lockDown();
+  applySecurityPolicy(session.defaultSession, app, paths.rendererIndex);
+  const where = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
+  useElectronSqliteBinding({ ...where, platform: process.platform, arch: process.arch });
+
   const dataDir = app.getPath('userData');
-  core = openCoreApp({
+  const core = openCoreApp({
     dataDir,
     shell: 'electron',
     version: app.getVersion(),
-    logger: consoleLogger,
+    logger,
     secretStore: new SafeStorageSecretStore(dataDir, safeStorage),
   });
-  // Timers do not run while the machine sleeps: catch up (and re-check the channels) on wake.
-  powerMonitor.on('resume', () => core?.engine.resumedFromSleep());
-  unbindIpc = bindIpc({
+  const dispatch = createDispatcher(core.handlers, logger);
+  const shell = startDesktopShell({
+    api: electronApi,
+    core: shellCoreFor(core, dispatch),
+    paths: { preload: paths.preload, rendererIndex: paths.rendererIndex, resourcesDir: resourcesDir(where), userData: dataDir },
+    loginItem: loginItemFor(app, { isPackaged: app.isPackaged, platform: process.platform, env: process.env, homeDir: os.homedir(), execPath: process.execPath }),
+    startHidden: launchedAtLogin(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin),
+    logger,
+  });
+  const unbindIpc = bindIpc({
     ipcMain,
     isTrustedSender: createTrustedSenderCheck(paths.rendererIndex),
-    dispatch: createDispatcher(core.handlers, consoleLogger),
+    dispatch,
     events: core.events,
-    send: (event, payload) => {
-      if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC.event, event, payload);
-    },
+    send: (event, payload) => shell.sendToWindow(IPC.event, event, payload),
   });
-  showWindow();
+  app.on('will-quit', unbindIpc);
 }
 
-function stop(): void {
-  unbindIpc?.();
-  unbindIpc = null;
-  core?.close();
-  core = null;
-}
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
-  // Another instance owns the database; it shows its window (below) and this one leaves.
+  // Another instance owns the database; it shows its window (desktop-shell: 'second-instance').
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (app.isReady()) showWindow();
-  });
-  app.on('activate', () => {
-    if (app.isReady()) showWindow();
-  });
-  app.on('window-all-closed', () => {
-    // Until the tray arrives, closing the window quits the app (except on macOS, by convention).
-    if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('will-quit', stop);
   app
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      consoleLogger.error('The app could not start', {
-        error: errorStack(error),
-      });
+      logger.error('The app could not start', { error: errorStack(error) });
       // E.g. a database written by a newer version: say so instead of vanishing.
       dialog.showErrorBox('Sequence Automation could not start', errorMessage(error));
       app.exit(1);
