@@ -21,13 +21,11 @@
  * The random moments come from a seeded generator; the seed is printed so a failing run can be
  * repeated (CRASH_TEST_SEED=<n>).
  */
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmsGate, type FakeSmsGate } from '../core/channels/sms/fake-smsgate-server';
-import { DATABASE_FILE_NAME } from '../core/app';
 import { seeded } from '../core/engine/seeded-random';
 import { makeTempDir, type TempDir } from '../core/store/test-store';
+import { after, contradictions, countBy, CrashDataFolder, CRASH_SENDING } from './crash-run';
 import { buildHeadless, startHeadlessProcess, type HeadlessProcess } from './headless-process';
 import { startSlowProxy, type SlowProxy } from './slow-gateway-proxy';
 
@@ -35,16 +33,6 @@ const KILLS = 24;
 const SUBSCRIBERS_PER_RUN = 5;
 const STEPS = ['Step 1: welcome', 'Step 2: our brochure', 'Step 3: your offer'];
 const DRAIN_DEADLINE_MS = 45_000;
-
-/** Resolves after `ms`. Here it picks WHEN to crash (the experiment's input); nothing waits on it for a result. */
-const after = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface PairRow {
-  subscription_id: number;
-  phone: string;
-  body: string;
-  delivery_status: string | null;
-}
 
 describe('crash recovery of the delivery engine', () => {
   let build: TempDir;
@@ -72,35 +60,15 @@ describe('crash recovery of the delivery engine', () => {
     data.cleanup();
   });
 
-  const dbFile = (): string => path.join(data.dir, DATABASE_FILE_NAME);
-
-  /** Reads the data folder while no app runs (or alongside one: WAL lets readers in). */
-  const readDb = <T>(read: (db: Database.Database) => T): T => {
-    const db = new Database(dbFile());
-    try {
-      return read(db);
-    } finally {
-      db.close();
-    }
-  };
-
   it(
     'sends every message at most once and loses none, whenever the app is killed',
     async () => {
       console.log(`crash test seed ${seed}`);
+      const folder = new CrashDataFolder(data.dir);
       // First run: set up the shop, without crashing.
       app = startHeadlessProcess(script, data.dir);
       await app.listening();
-      await app.call('settings.update', {
-        timeZone: 'Europe/Berlin',
-        defaultCountry: 'DE',
-        sending: {
-          window: { quietHours: null, allowedWeekdays: [1, 2, 3, 4, 5, 6, 7], closedDates: [] },
-          pacing: { minGapSeconds: 0, maxGapSeconds: 0, dailyCap: null },
-          catchUp: { kind: 'send-late' },
-          onPermanentFailure: 'move-on',
-        },
-      });
+      await app.call('settings.update', { timeZone: 'Europe/Berlin', defaultCountry: 'DE', sending: CRASH_SENDING });
       await app.call('channels.configureSmsProvider', { config: { provider: 'smsgate', baseUrl: proxy.baseUrl, username: 'shop', password: 'secret' } });
       const sequence = await app.call('sequences.create', { name: 'Welcome', description: '', channel: 'sms' });
       for (const [i, body] of STEPS.entries()) {
@@ -141,47 +109,17 @@ describe('crash recovery of the delivery engine', () => {
           await after(50 + random() * 600);
         }
         await running.kill();
-        const claimed = readDb((db) => db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'claimed'").get()?.n ?? 0);
-        if (claimed > 0) killsWithClaims++;
+        if (folder.claimed() > 0) killsWithClaims++;
       }
 
       // The last run: no crash, until everything is sent.
       app = startHeadlessProcess(script, data.dir);
       await app.listening();
-      const deadline = Date.now() + DRAIN_DEADLINE_MS;
-      const progress = (): { live: number; open: number } =>
-        readDb((db) => ({
-          live: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscriptions WHERE status IN ('active', 'paused')").get()?.n ?? -1,
-          open: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('claimed', 'retrying')").get()?.n ?? -1,
-        }));
-      let state = progress();
-      while (state.live > 0 || state.open > 0) {
-        if (Date.now() > deadline) throw new Error(`Not drained after ${DRAIN_DEADLINE_MS} ms: ${JSON.stringify(state)}\n${app.output()}`);
-        await after(100);
-        state = progress();
-      }
+      await folder.drained(app, DRAIN_DEADLINE_MS);
       expect(await app.stop()).toBe(0);
 
       // What the database says.
-      const { pairs, integrity, searchIndexes, subscriptions } = readDb((db) => ({
-        integrity: db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all().map((row) => row.integrity_check),
-        // FTS5's own check of the search indexes against the contacts, row by row (throws if they differ).
-        searchIndexes: ['contacts_name_search', 'contacts_phone_search'].map((table) => {
-          db.exec(`INSERT INTO ${table} (${table}, rank) VALUES ('integrity-check', 1)`);
-          return 'ok';
-        }),
-        subscriptions: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM subscriptions').get()?.n ?? 0,
-        pairs: db
-          .prepare<[], PairRow>(
-            `SELECT s.id AS subscription_id, c.phone, m.body, d.status AS delivery_status
-             FROM subscriptions s
-             JOIN contacts c ON c.id = s.contact_id
-             JOIN messages m ON m.sequence_id = s.sequence_id
-             LEFT JOIN deliveries d ON d.subscription_id = s.id AND d.message_id = m.id
-             ORDER BY s.id, m.position`,
-          )
-          .all(),
-      }));
+      const { pairs, integrity, searchIndexes, subscriptions } = folder.finalState();
 
       // What the gateway got: message ids per (phone, text).
       const idsByPair = new Map<string, Set<string>>();
@@ -221,11 +159,7 @@ describe('crash recovery of the delivery engine', () => {
       const strangers = [...idsByPair.keys()].filter((key) => !known.has(key));
       expect(strangers, 'messages the gateway got for no subscription').toEqual([]);
 
-      const wrong = pairs.filter((pair) => {
-        const delivered = idsByPair.has(`${pair.phone}|${pair.body}`);
-        const status = pair.delivery_status;
-        return delivered ? status !== 'sent' && status !== 'unknown' : status !== 'unknown' && status !== 'failed' && status !== 'skipped';
-      });
+      const wrong = contradictions(pairs, (pair) => idsByPair.has(`${pair.phone}|${pair.body}`));
       expect(wrong, 'pairs delivered but not recorded as sent, or missing without a record').toEqual([]);
       // Every POST the gateway accepted as new is one distinct message (resends were refused with 409).
       expect(proxy.postAnswers.get(202) ?? 0).toBe(gate.messages.size);
@@ -233,9 +167,3 @@ describe('crash recovery of the delivery engine', () => {
     180_000,
   );
 });
-
-function countBy(values: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
-}

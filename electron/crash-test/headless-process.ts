@@ -40,10 +40,18 @@ export interface HeadlessProcess {
   stop(): Promise<number | null>;
 }
 
-export function startHeadlessProcess(script: string, dataDir: string): HeadlessProcess {
+export interface HeadlessOptions {
+  /** More command-line flags (e.g. `--fake-whatsapp <url>`). */
+  args?: readonly string[];
+  /** More environment variables (e.g. SEQA_ALLOW_FAKE_WHATSAPP=1). */
+  env?: Readonly<Record<string, string>>;
+}
+
+export function startHeadlessProcess(script: string, dataDir: string, options: HeadlessOptions = {}): HeadlessProcess {
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, [script, '--data', dataDir, '--port', '0', '--token', token], {
+  const child = spawn(process.execPath, [script, '--data', dataDir, '--port', '0', '--token', token, ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let output = '';
   let url: string | null = null;
