@@ -86,9 +86,15 @@ export const HttpTemplateProviderConfigSchema = z.object({
   /** May contain {{to}} and {{text}} (URL-encoded there). */
   url: HttpUrl('http://192.168.1.30/send?to={{to}}&text={{text}}'),
   method: z.enum(['GET', 'POST']),
-  /** Header values may contain {{to}}/{{text}}; values are secrets (API keys): write-only. */
-  headers: z.array(z.object({ name: z.string().trim().regex(/^[A-Za-z0-9-]{1,100}$/, 'Header names use letters, digits and -'), value: z.string().max(2000) })).max(20).optional(),
-  /** POST body with {{to}} and {{text}} (JSON-escaped for application/json, form-encoded for forms). */
+  /**
+   * Header values may contain {{to}}/{{text}}; values are secrets (API keys): write-only. A value
+   * omitted on an update keeps the stored value of the header with that name.
+   */
+  headers: z
+    .array(z.object({ name: z.string().trim().regex(/^[A-Za-z0-9-]{1,100}$/, 'Header names use letters, digits and -'), value: z.string().max(2000).optional() }))
+    .max(20)
+    .optional(),
+  /** POST body with {{to}} and {{text}} (JSON-escaped for application/json, URL-encoded for forms); empty for GET. */
   body: z.string().max(10_000),
   contentType: z.enum(['application/json', 'application/x-www-form-urlencoded', 'text/plain']),
 });
