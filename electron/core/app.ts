@@ -134,6 +134,7 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       clock,
       logger,
       whatsapp: whatsapp.channel,
+      defaultCountry: () => settings.get().defaultCountry,
       ...(options.smsFetch === undefined ? {} : { smsFetch: options.smsFetch }),
     });
     const engine = new DeliveryEngine({
