@@ -13,6 +13,8 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { SubscribersPage } from './pages/subscribers/SubscribersPage';
 import { ContactsPage } from './pages/contacts/ContactsPage';
 import { ActivityPage } from './pages/activity/ActivityPage';
+import { InboxPage } from './pages/inbox/InboxPage';
+import { startWhatsAppSync } from './stores/whatsapp';
 
 export function App() {
   const [mode] = useState(connectionMode);
@@ -34,6 +36,8 @@ function ConnectedApp() {
   );
 
   useEffect(() => startDataSync(), []);
+  // The WhatsApp state shows in the status bar, the editor and Settings: followed from the start.
+  useEffect(() => startWhatsAppSync(), []);
 
   useEffect(() => {
     // The business time zone is needed on several pages; load it once up front. The store keeps
@@ -50,7 +54,8 @@ function ConnectedApp() {
       {route.page === 'subscribers' ? <SubscribersPage key={route.sequenceId} sequenceId={route.sequenceId} /> : null}
       {route.page === 'contacts' ? <ContactsPage /> : null}
       {route.page === 'activity' ? <ActivityPage status={route.status} /> : null}
-      {route.page === 'settings' ? <SettingsPage /> : null}
+      {route.page === 'inbox' ? <InboxPage /> : null}
+      {route.page === 'settings' ? <SettingsPage section={route.section} /> : null}
     </AppFrame>
   );
 }

@@ -16,6 +16,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Sequences', route: { page: 'sequences' }, matches: ['sequences', 'sequence', 'subscribers'], icon: 'sequences', testId: 'nav-sequences' },
   { label: 'Contacts', route: { page: 'contacts' }, matches: ['contacts'], icon: 'users', testId: 'nav-contacts' },
+  { label: 'Inbox', route: { page: 'inbox' }, matches: ['inbox'], icon: 'inbox', testId: 'nav-inbox' },
   { label: 'Activity', route: { page: 'activity', status: null }, matches: ['activity'], icon: 'activity', testId: 'nav-activity' },
   { label: 'Settings', route: { page: 'settings' }, matches: ['settings'], icon: 'settings', testId: 'nav-settings' },
 ];

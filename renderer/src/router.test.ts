@@ -8,6 +8,15 @@ describe('parseRoute', () => {
     expect(parseRoute('#/sequences/42/subscribers')).toEqual({ page: 'subscribers', sequenceId: 42 });
     expect(parseRoute('#/contacts')).toEqual({ page: 'contacts' });
     expect(parseRoute('#/settings')).toEqual({ page: 'settings' });
+    expect(parseRoute('#/inbox')).toEqual({ page: 'inbox' });
+  });
+
+  it('takes the settings to a section it knows', () => {
+    expect(parseRoute('#/settings/channels')).toEqual({ page: 'settings', section: 'channels' });
+    expect(parseRoute('#/settings/auto-subscription')).toEqual({ page: 'settings', section: 'auto-subscription' });
+    expect(parseRoute('#/settings/nope')).toEqual({ page: 'sequences' });
+    expect(parseRoute(hrefFor({ page: 'settings', section: 'channels' }))).toEqual({ page: 'settings', section: 'channels' });
+    expect(hrefFor({ page: 'settings' })).toBe('#/settings');
   });
 
   it('sends anything unknown to the sequences', () => {
@@ -20,6 +29,7 @@ describe('parseRoute', () => {
     expect(parseRoute(hrefFor({ page: 'sequence', id: 7 }))).toEqual({ page: 'sequence', id: 7 });
     expect(parseRoute(hrefFor({ page: 'subscribers', sequenceId: 7 }))).toEqual({ page: 'subscribers', sequenceId: 7 });
     expect(parseRoute(hrefFor({ page: 'contacts' }))).toEqual({ page: 'contacts' });
+    expect(parseRoute(hrefFor({ page: 'inbox' }))).toEqual({ page: 'inbox' });
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Hash routing: `#/sequences`, `#/sequences/<id>`, `#/sequences/<id>/subscribers`, `#/contacts`,
- * `#/activity` (optionally `?status=unknown`), `#/settings`. Anything else shows the sequences.
+ * `#/inbox`, `#/activity` (optionally `?status=unknown`), `#/settings` (optionally a section:
+ * `#/settings/channels`, `#/settings/auto-subscription`). Anything else shows the sequences.
  * The hash (not the path) carries the route so the built UI works from file:// in Electron and from
  * `/` on the headless server alike.
  */
@@ -9,13 +10,18 @@ import { deliveryStatuses } from '../../shared/contract';
 
 type DeliveryStatus = (typeof deliveryStatuses)[number];
 
+/** Parts of the settings page a link can take the owner to (the page scrolls there). */
+export const settingsSections = ['channels', 'auto-subscription'] as const;
+export type SettingsSection = (typeof settingsSections)[number];
+
 export type Route =
   | { page: 'sequences' }
   | { page: 'sequence'; id: number }
   | { page: 'subscribers'; sequenceId: number }
   | { page: 'contacts' }
+  | { page: 'inbox' }
   | { page: 'activity'; status: DeliveryStatus | null }
-  | { page: 'settings' };
+  | { page: 'settings'; section?: SettingsSection };
 
 function idFrom(part: string | undefined): number | null {
   if (!/^\d+$/.test(part ?? '')) return null;
@@ -27,6 +33,11 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/[?&].*$/, '');
   const parts = path.split('/').filter((part) => part !== '');
   if (parts[0] === 'settings' && parts.length === 1) return { page: 'settings' };
+  if (parts[0] === 'settings' && parts.length === 2) {
+    const section = settingsSections.find((known) => known === parts[1]);
+    if (section !== undefined) return { page: 'settings', section };
+  }
+  if (parts[0] === 'inbox' && parts.length === 1) return { page: 'inbox' };
   if (parts[0] === 'contacts' && parts.length === 1) return { page: 'contacts' };
   if (parts[0] === 'activity' && parts.length === 1) {
     const status = /[?&]status=([a-z]+)/.exec(hash)?.[1];
@@ -52,8 +63,10 @@ export function hrefFor(route: Route): string {
       return '#/contacts';
     case 'activity':
       return route.status === null ? '#/activity' : `#/activity?status=${route.status}`;
+    case 'inbox':
+      return '#/inbox';
     case 'settings':
-      return '#/settings';
+      return route.section === undefined ? '#/settings' : `#/settings/${route.section}`;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The strip at the top of every page: is the app sending (and if not, why), when the next message
- * goes out, how many went out today against the cap, deliveries waiting for the owner's decision,
- * and Pause all / Resume. Kept current by `engine.status` pushes (see stores/engine-status.ts).
+ * goes out, how many went out today against the cap, the linked WhatsApp's state, deliveries
+ * waiting for the owner's decision, and Pause all / Resume. Kept current by `engine.status` pushes (see stores/engine-status.ts).
  */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api';
@@ -9,7 +9,9 @@ import { engineStateView, sentTodayLabel } from '../lib/delivery-labels';
 import { friendlyTime } from '../lib/friendly-time';
 import { useNow } from '../lib/use-now';
 import { hrefFor } from '../router';
+import { whatsAppStateView } from '../lib/whatsapp-labels';
 import { startEngineSync, useEngine } from '../stores/engine-status';
+import { useWhatsApp } from '../stores/whatsapp';
 import { useSettings } from '../stores/settings';
 import { toastError, toastSuccess } from '../stores/toasts';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -73,6 +75,7 @@ export function EngineStatusBar() {
         </span>
       ) : null}
       <span className="engine-facts">
+        <WhatsAppFact />
         {nextSend !== null && engine.state !== 'paused' ? (
           <span className="engine-fact" data-testid="engine-next-send">
             <Icon name="clock" />
@@ -120,5 +123,24 @@ export function EngineStatusBar() {
         </ConfirmDialog>
       ) : null}
     </div>
+  );
+}
+
+/** The linked WhatsApp's state in a word, linking to its settings; nothing while unknown. */
+function WhatsAppFact() {
+  const whatsapp = useWhatsApp((state) => state.whatsapp);
+  if (whatsapp === null) return null;
+  const view = whatsAppStateView(whatsapp);
+  return (
+    <a
+      className={`engine-fact engine-whatsapp engine-tone-${view.tone}`}
+      href={hrefFor({ page: 'settings', section: 'channels' })}
+      title={whatsapp.reason ?? `WhatsApp: ${view.label}`}
+      data-testid="engine-whatsapp"
+      data-state={whatsapp.state}
+    >
+      <span className="engine-dot" aria-hidden="true" />
+      WhatsApp: {view.short}
+    </a>
   );
 }

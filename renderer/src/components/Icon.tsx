@@ -34,6 +34,9 @@ const PATHS = {
   sort: 'M8 10l4-4 4 4M8 14l4 4 4-4',
   file: 'M14 2H6v20h12V6zM14 2v4h4',
   activity: 'M22 12h-4l-3 9L9 3l-3 9H2',
+  inbox: 'M22 12h-6l-2 3h-4l-2-3H2M5.5 5.1L2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.8 4H7.2a2 2 0 0 0-1.7 1.1z',
+  phone: 'M5 2h14v20H5zM11 18h2',
+  link: 'M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

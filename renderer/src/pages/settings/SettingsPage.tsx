@@ -1,7 +1,8 @@
 /**
  * `#/settings`: the business time zone and the default country for phone numbers, when and how
- * fast messages go out (Sending), the SMS gateway (and, for support, which app and data folder
- * this is).
+ * fast messages go out (Sending); the channels (`#/settings/channels`: WhatsApp, SMS, receiving
+ * SMS); Sequence Auto Subscription (`#/settings/auto-subscription`); and, for support, which app
+ * and data folder this is. One page, in sections: a section's address scrolls to it.
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { Settings } from '../../../../shared/domain';
@@ -14,9 +15,27 @@ import { toastError, toastSuccess } from '../../stores/toasts';
 import { countries, countryName } from '../../lib/countries';
 import { readableZone, TimeZonePicker } from './TimeZonePicker';
 import { SendingSettings } from './SendingSettings';
-import { SmsGatewaySettings } from './SmsGatewaySettings';
+import { SmsProviderSettings } from './SmsProviderSettings';
+import { WhatsAppSettings } from './WhatsAppSettings';
+import { WebhookReceiverSettings } from './WebhookReceiverSettings';
+import { AutoSubscriptionSettings } from './AutoSubscriptionSettings';
+import { hrefFor, type SettingsSection } from '../../router';
 
-export function SettingsPage() {
+const SECTIONS: readonly { section: SettingsSection | undefined; label: string; testId: string }[] = [
+  { section: undefined, label: 'General', testId: 'settings-tab-general' },
+  { section: 'channels', label: 'Channels', testId: 'settings-tab-channels' },
+  { section: 'auto-subscription', label: 'Sequence Auto Subscription', testId: 'settings-tab-auto-subscription' },
+];
+
+function sectionElementId(section: SettingsSection | undefined): string {
+  return `settings-section-${section ?? 'general'}`;
+}
+
+function scrollToSection(section: SettingsSection | undefined): void {
+  document.getElementById(sectionElementId(section))?.scrollIntoView({ block: 'start' });
+}
+
+export function SettingsPage({ section }: { section?: SettingsSection }) {
   const { status, error, settings, appInfo } = useSettings();
 
   useEffect(() => {
@@ -27,9 +46,28 @@ export function SettingsPage() {
     if (status !== 'loading') markAppReady();
   }, [status]);
 
+  useEffect(() => {
+    if (status === 'ready' && section !== undefined) scrollToSection(section);
+  }, [status, section]);
+
   return (
     <div className="page">
-      <PageHeader title="Settings" subtitle="How the app reckons time and reads phone numbers, when and how it sends, and where it keeps its data." />
+      <PageHeader title="Settings" subtitle="How the app reckons time and reads phone numbers, when and how it sends, who joins which sequence, and where it keeps its data." />
+      <nav className="section-tabs" aria-label="Settings sections">
+        {SECTIONS.map((item) => (
+          <a
+            key={item.testId}
+            className={`section-tab${item.section === section ? ' section-tab-current' : ''}`}
+            href={hrefFor({ page: 'settings', section: item.section })}
+            aria-current={item.section === section ? 'location' : undefined}
+            // The same address again does not change the hash: scroll anyway.
+            onClick={() => item.section === section && scrollToSection(item.section)}
+            data-testid={item.testId}
+          >
+            {item.label}
+          </a>
+        ))}
+      </nav>
       {status === 'loading' ? (
         <div className="card" aria-busy="true">
           <span className="skeleton skeleton-title" />
@@ -41,6 +79,7 @@ export function SettingsPage() {
       ) : null}
       {status === 'ready' && settings ? (
         <>
+          <span id={sectionElementId(undefined)} className="settings-anchor" aria-hidden="true" />
           {/* Keyed by the stored values: after a save (here or in another window) the form starts from them. */}
           <RegionCard
             key={`${settings.timeZone} ${settings.defaultCountry}`}
@@ -48,7 +87,19 @@ export function SettingsPage() {
             machineTimeZone={appInfo?.machineTimeZone ?? null}
           />
           <SendingSettings key={JSON.stringify(settings.sending)} saved={settings.sending} timeZone={settings.timeZone} />
-          <SmsGatewaySettings />
+
+          <h2 id={sectionElementId('channels')} className="settings-section-title" data-testid="settings-section-channels">
+            Channels
+          </h2>
+          <WhatsAppSettings saved={settings.whatsapp} />
+          <SmsProviderSettings />
+          <WebhookReceiverSettings />
+
+          <h2 id={sectionElementId('auto-subscription')} className="settings-section-title" data-testid="settings-section-auto-subscription">
+            Customers who write in
+          </h2>
+          <AutoSubscriptionSettings key={JSON.stringify(settings.inbound)} saved={settings.inbound} />
+
           {appInfo ? (
             <section className="card" aria-labelledby="about-title">
               <h2 id="about-title" className="card-title">
