@@ -31,7 +31,14 @@ interface EditorState {
   open: (id: number) => Promise<void>;
   reload: () => Promise<void>;
   reloadPreview: () => Promise<void>;
-  updateSequence: (input: { name?: string; description?: string; active?: boolean; channel?: ChannelIdName | null }) => Promise<SequenceSummary>;
+  updateSequence: (input: {
+    name?: string;
+    description?: string;
+    active?: boolean;
+    channel?: ChannelIdName | null;
+    smsFallback?: boolean;
+    stopOnReply?: boolean;
+  }) => Promise<SequenceSummary>;
   reorder: (orderedIds: number[]) => Promise<void>;
   setEnabled: (messageId: number, enabled: boolean) => Promise<void>;
   createMessage: (draft: MessageDraft) => Promise<Message>;

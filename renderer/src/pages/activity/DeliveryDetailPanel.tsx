@@ -6,7 +6,7 @@
 import type { Delivery } from '../../../../shared/domain';
 import { DeliveryStatusBadge } from '../../components/DeliveryStatusBadge';
 import { Dialog } from '../../components/Dialog';
-import { CHANNEL_LABELS, DELIVERY_STATUS_HINTS } from '../../lib/delivery-labels';
+import { CHANNEL_LABELS, DELIVERY_STATUS_HINTS, receiptView } from '../../lib/delivery-labels';
 import { displayName, timeIn } from '../../lib/people-format';
 import { useNow } from '../../lib/use-now';
 import { hrefFor } from '../../router';
@@ -26,6 +26,7 @@ export function DeliveryDetailPanel({ delivery, busy, onSendAgain, onMarkSent, o
   const nowMs = useNow();
   const at = (epochMs: number | null) => timeIn(epochMs, timeZone, nowMs) ?? '—';
   const who = displayName({ name: delivery.contactName, phone: delivery.phone });
+  const receipt = receiptView(delivery.receipt);
 
   return (
     <Dialog
@@ -83,7 +84,7 @@ export function DeliveryDetailPanel({ delivery, busy, onSendAgain, onMarkSent, o
             <dt>To</dt>
             <dd>
               {delivery.contactName ? `${delivery.contactName}, ` : ''}
-              {delivery.phone}
+              {delivery.phone ?? <span className="muted">number not known (WhatsApp only)</span>}
             </dd>
             <dt>Sequence</dt>
             <dd>
@@ -97,6 +98,16 @@ export function DeliveryDetailPanel({ delivery, busy, onSendAgain, onMarkSent, o
               <>
                 <dt>Next attempt</dt>
                 <dd>{at(delivery.nextAttemptAt)}</dd>
+              </>
+            ) : null}
+            {receipt ? (
+              <>
+                <dt>Receipt</dt>
+                <dd data-testid="delivery-detail-receipt" data-receipt={delivery.receipt}>
+                  <span className={`receipt receipt-${delivery.receipt ?? 'none'}`}>{receipt.label}</span>
+                  {delivery.receiptAt !== null ? ` · ${at(delivery.receiptAt)}` : ''}
+                  <div className="muted small">{receipt.hint}</div>
+                </dd>
               </>
             ) : null}
             <dt>Attempts</dt>

@@ -7,7 +7,7 @@ import { useCallback } from 'react';
 import type { Delivery } from '../../../../shared/domain';
 import { DeliveryStatusBadge } from '../../components/DeliveryStatusBadge';
 import { VirtualTable, type RowProps, type VirtualColumn } from '../../components/VirtualTable';
-import { CHANNEL_LABELS } from '../../lib/delivery-labels';
+import { CHANNEL_LABELS, receiptView } from '../../lib/delivery-labels';
 import { displayName } from '../../lib/people-format';
 import { deliveryTimes } from './delivery-times';
 
@@ -40,6 +40,7 @@ export function DeliveryTable({ total, pages, timeZone, nowMs, selectedId, busyI
     (delivery: Delivery, _index: number, rowProps: RowProps) => {
       const times = timeZone === null ? null : deliveryTimes(delivery, nowMs, timeZone);
       const busy = busyId === delivery.id;
+      const receipt = delivery.status === 'sent' ? receiptView(delivery.receipt) : null;
       return (
         <tr
           key={delivery.id}
@@ -60,8 +61,16 @@ export function DeliveryTable({ total, pages, timeZone, nowMs, selectedId, busyI
           </td>
           <td>
             <DeliveryStatusBadge status={delivery.status} />
-            <div className={`row-sub delivery-channel delivery-channel-${delivery.channel}`} data-testid="delivery-channel">
-              {CHANNEL_LABELS[delivery.channel]}
+            <div className="row-sub delivery-channel">
+              <span className={`delivery-channel-${delivery.channel}`} data-testid="delivery-channel">
+                {CHANNEL_LABELS[delivery.channel]}
+              </span>
+              {receipt ? (
+                <span className={`receipt receipt-${delivery.receipt ?? 'none'}`} title={`${receipt.label}: ${receipt.hint}`} data-testid="delivery-receipt" data-receipt={delivery.receipt}>
+                  {' · '}
+                  {receipt.label}
+                </span>
+              ) : null}
             </div>
           </td>
           <td>
@@ -76,7 +85,7 @@ export function DeliveryTable({ total, pages, timeZone, nowMs, selectedId, busyI
             <button type="button" className="row-link" onClick={() => onOpen(delivery)} data-testid="delivery-open">
               {displayName({ name: delivery.contactName, phone: delivery.phone })}
             </button>
-            <div className="row-sub mono-sub">{delivery.phone}</div>
+            <div className="row-sub mono-sub">{delivery.phone ?? 'WhatsApp only'}</div>
           </td>
           <td>
             <div className="cell-line delivery-text" title={delivery.renderedText} data-testid="delivery-text">

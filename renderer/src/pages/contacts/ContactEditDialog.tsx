@@ -23,7 +23,12 @@ export function ContactEditDialog({ contact, onClose }: { contact: ContactListIt
   const submit = async () => {
     if (busy) return;
     const fields: FormErrors['fields'] = {};
-    if (phone.trim() === '') fields.phone = 'A contact needs a phone number.';
+    if (phone.trim() === '') {
+      fields.phone =
+        contact.phone === null
+          ? 'They wrote on WhatsApp without sharing their number. To save a change, add their number (ask them for it).'
+          : 'A contact needs a phone number.';
+    }
     if (name.trim().length > PEOPLE_LIMITS.contactNameMax) fields.name = `Names can be at most ${PEOPLE_LIMITS.contactNameMax} characters.`;
     const parsed = attributesFromRows(attributes);
     if ('error' in parsed) fields.attributes = parsed.error;
@@ -66,7 +71,17 @@ export function ContactEditDialog({ contact, onClose }: { contact: ContactListIt
           data-autofocus
         />
       </Field>
-      <Field label="Phone number" name="phone" error={errors.fields.phone} hint="Changing it moves their subscriptions to the new number.">
+      {contact.optedOutAt !== null ? (
+        <p className="notice notice-warning" data-testid="contact-opted-out-notice">
+          {displayName(contact)} opted out (wrote STOP): the shop sends them nothing, in any sequence, until they write START.
+        </p>
+      ) : null}
+      <Field
+        label="Phone number"
+        name="phone"
+        error={errors.fields.phone}
+        hint={contact.phone === null ? 'Not known: they wrote on WhatsApp without sharing their number.' : 'Changing it moves their subscriptions to the new number.'}
+      >
         <input
           className="input"
           type="tel"

@@ -51,7 +51,13 @@ export function ContactTable({ total, pages, timeZone, nowMs, sort, direction, o
               <div className="row-sub">{Object.entries(contact.attributes).map(([key, value]) => `${key}: ${value}`).join(' · ')}</div>
             ) : null}
           </td>
-          <td className="cell-phone">{contact.phone}</td>
+          <td className="cell-phone">
+            {contact.phone ?? (
+              <span className="muted" title="They wrote on WhatsApp without sharing their number" data-testid="contact-whatsapp-only">
+                WhatsApp only
+              </span>
+            )}
+          </td>
           <td className="cell-chips">
             {contact.memberships.length === 0 ? (
               <span className="muted">None</span>

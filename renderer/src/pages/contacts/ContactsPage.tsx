@@ -163,7 +163,7 @@ export function ContactsPage() {
           }}
         >
           <p>
-            {dialog.contact.phone} is removed from your contacts
+            {displayName(dialog.contact)} is removed from your contacts
             {dialog.contact.memberships.length > 0 ? ` and from ${plural(dialog.contact.memberships.length, 'sequence', 'sequences')}` : ''}. Their pending
             messages are cancelled; what was already sent stays sent. This cannot be undone.
           </p>

@@ -15,13 +15,15 @@ import { MEDIA_KIND_ICONS } from './media-icons';
 
 interface MessageListProps {
   messages: Message[];
+  /** The sequence may send by SMS, which carries text only: rows with an attachment say so. */
+  smsDropsMedia: 'always' | 'sometimes' | null;
   onMove: (from: number, to: number) => void;
   onToggle: (message: Message, enabled: boolean) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
 }
 
-export function MessageList({ messages, onMove, onToggle, onEdit, onDelete }: MessageListProps) {
+export function MessageList({ messages, smsDropsMedia, onMove, onToggle, onEdit, onDelete }: MessageListProps) {
   const listRef = useRef<HTMLOListElement>(null);
   const onMoveRef = useRef(onMove);
 
@@ -85,6 +87,16 @@ export function MessageList({ messages, onMove, onToggle, onEdit, onDelete }: Me
                   <span className="meta-file" data-testid="message-row-media">
                     {message.media.fileName}
                   </span>
+                </span>
+              ) : null}
+              {message.media && smsDropsMedia !== null ? (
+                <span
+                  className="meta-item meta-warning"
+                  title={smsDropsMedia === 'always' ? 'This sequence sends by SMS.' : 'When this message goes by SMS instead of WhatsApp.'}
+                  data-testid="message-sms-media-warning"
+                >
+                  <Icon name="alert" />
+                  SMS carries text only: the attachment is not sent
                 </span>
               ) : null}
             </div>

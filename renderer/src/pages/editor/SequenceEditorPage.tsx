@@ -18,7 +18,8 @@ import { SequenceFormDialog } from '../sequences/SequenceFormDialog';
 import { MessageFormDialog } from './MessageFormDialog';
 import { MessageList } from './MessageList';
 import { TimelinePanel } from './TimelinePanel';
-import { ChannelBanner, ChannelPicker } from './ChannelPicker';
+import { ChannelBanner, ChannelPicker, StopOnReplyToggle } from './ChannelPicker';
+import { smsDropsMedia } from '../../lib/channel-choice';
 
 type OpenDialog =
   | { kind: 'new-message' }
@@ -131,6 +132,7 @@ export function SequenceEditorPage({ id }: { id: number }) {
         actions={
           <>
             <ChannelPicker sequence={sequence} />
+            <StopOnReplyToggle sequence={sequence} />
             <Switch
               checked={sequence.active}
               label={`Active: ${sequence.name}`}
@@ -147,7 +149,7 @@ export function SequenceEditorPage({ id }: { id: number }) {
         }
       />
 
-      <ChannelBanner channel={sequence.channel} />
+      <ChannelBanner sequence={sequence} hasMedia={messages.some((m) => m.media !== null)} />
 
       <div className="editor-grid">
         <section className="card messages-card" aria-labelledby="messages-title">
@@ -167,6 +169,7 @@ export function SequenceEditorPage({ id }: { id: number }) {
           ) : (
             <MessageList
               messages={messages}
+              smsDropsMedia={smsDropsMedia(sequence)}
               onMove={move}
               onToggle={toggleMessage}
               onEdit={(message) => setDialog({ kind: 'edit-message', message })}

@@ -10,6 +10,7 @@ import { AttributeRows, attributesFromRows, type AttributeRow } from '../../comp
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { focusFirstInvalidField, formErrorsFrom, NO_ERRORS, type FormErrors } from '../../lib/form-errors';
+import { displayName } from '../../lib/people-format';
 import { friendlyTime } from '../../lib/friendly-time';
 import { useNow } from '../../lib/use-now';
 import { epochToWallTime, wallTimeToEpoch } from '../../lib/zoned-time';
@@ -77,7 +78,7 @@ export function AddSubscriberDialog({ sequence, onClose }: AddSubscriberDialogPr
         attributes: Object.keys(checked.attributes).length > 0 ? checked.attributes : undefined,
         startAt: startMode === 'at' && startEpoch !== null ? startEpoch : undefined,
       });
-      toastSuccess(`Added ${added.name || added.phone} to “${sequence.name}”.`);
+      toastSuccess(`Added ${displayName(added)} to “${sequence.name}”.`);
       onClose();
     } catch (error) {
       // "Already subscribed" and bad numbers ("too short for Germany") come on the phone field:

@@ -11,6 +11,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorState } from '../../components/ErrorState';
 import { Icon } from '../../components/Icon';
 import { StatusBadge } from '../../components/StatusBadge';
+import { CHANNEL_LABELS, receiptView } from '../../lib/delivery-labels';
 import { displayName, timeIn } from '../../lib/people-format';
 import { useNow } from '../../lib/use-now';
 import { useSettings } from '../../stores/settings';
@@ -65,7 +66,7 @@ export function SubscriberDetailPanel({ id, onClose }: { id: number; onClose: ()
   return (
     <Dialog
       title={detail ? who : 'Subscriber'}
-      subtitle={detail ? `${detail.contact.phone} · ${detail.sequenceName}` : undefined}
+      subtitle={detail ? `${detail.contact.phone ?? 'WhatsApp only'} · ${detail.sequenceName}` : undefined}
       onClose={onClose}
       size="side"
       testId="subscriber-detail"
@@ -123,8 +124,13 @@ export function SubscriberDetailPanel({ id, onClose }: { id: number; onClose: ()
                 {SOURCE_LABELS[subscriber.source]}, {timeIn(subscriber.subscribedAt, timeZone, nowMs) ?? ''}
               </span>
             </div>
+            {subscriber.endReason !== null && subscriber.status !== 'active' && subscriber.status !== 'paused' ? (
+              <p className="notice" data-testid="subscriber-end-reason">
+                {subscriber.endReason}
+              </p>
+            ) : null}
             {detail.contact.optedOutAt !== null ? (
-              <p className="notice notice-warning">
+              <p className="notice notice-warning" data-testid="subscriber-opted-out">
                 Opted out {timeIn(detail.contact.optedOutAt, timeZone, nowMs)}: the shop sends them nothing, in any sequence.
               </p>
             ) : null}
@@ -138,7 +144,13 @@ export function SubscriberDetailPanel({ id, onClose }: { id: number; onClose: ()
               <dt>Name</dt>
               <dd>{detail.contact.name || <span className="muted">No name</span>}</dd>
               <dt>Phone</dt>
-              <dd>{detail.contact.phone}</dd>
+              <dd data-testid="subscriber-phone">{detail.contact.phone ?? <span className="muted">Not known — they wrote on WhatsApp without sharing their number</span>}</dd>
+              {detail.contact.whatsappStatus !== null ? (
+                <>
+                  <dt>WhatsApp</dt>
+                  <dd data-testid="subscriber-whatsapp-status">{detail.contact.whatsappStatus === 'on' ? 'On WhatsApp' : 'Not on WhatsApp'}</dd>
+                </>
+              ) : null}
               {Object.entries(detail.contact.attributes).map(([key, value]) => (
                 <AttributeFact key={key} name={key} value={value} />
               ))}
@@ -154,24 +166,28 @@ export function SubscriberDetailPanel({ id, onClose }: { id: number; onClose: ()
               <p className="muted">This sequence has no messages yet.</p>
             ) : (
               <ol className="timeline-list subscriber-timeline" data-testid="subscriber-timeline">
-                {detail.timeline.map((entry) => (
-                  <li key={entry.messageId} className={`timeline-item timeline-entry entry-${entry.status}`} data-testid="timeline-entry" data-status={entry.status}>
-                    <span className="timeline-dot" aria-hidden="true" />
-                    <span className="timeline-name">
-                      {entry.position}. {entry.name}
-                    </span>
-                    <span className="timeline-time">
-                      <span className="entry-status">{ENTRY_LABELS[entry.status]}</span>
-                      {entry.at !== null ? (
-                        <>
-                          {' · '}
-                          <time dateTime={new Date(entry.at).toISOString()}>{timeIn(entry.at, timeZone, nowMs)}</time>
-                        </>
-                      ) : null}
-                      {entry.error ? <span className="entry-error">{entry.error}</span> : null}
-                    </span>
-                  </li>
-                ))}
+                {detail.timeline.map((entry) => {
+                  const receipt = entry.status === 'sent' ? receiptView(entry.receipt) : null;
+                  return (
+                    <li key={entry.messageId} className={`timeline-item timeline-entry entry-${entry.status}`} data-testid="timeline-entry" data-status={entry.status} data-receipt={entry.receipt ?? undefined}>
+                      <span className="timeline-dot" aria-hidden="true" />
+                      <span className="timeline-name">
+                        {entry.position}. {entry.name}
+                      </span>
+                      <span className="timeline-time">
+                        <span className="entry-status">{receipt ? receipt.label : ENTRY_LABELS[entry.status]}</span>
+                        {entry.channel !== null && entry.channel !== 'test' ? <span className="muted"> · {CHANNEL_LABELS[entry.channel]}</span> : null}
+                        {entry.at !== null ? (
+                          <>
+                            {' · '}
+                            <time dateTime={new Date(entry.at).toISOString()}>{timeIn(entry.at, timeZone, nowMs)}</time>
+                          </>
+                        ) : null}
+                        {entry.error ? <span className="entry-error">{entry.error}</span> : null}
+                      </span>
+                    </li>
+                  );
+                })}
               </ol>
             )}
             {timeZone ? <p className="timeline-notes">Times are in {readableZone(timeZone)}.</p> : null}

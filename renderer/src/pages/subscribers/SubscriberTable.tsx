@@ -55,7 +55,7 @@ export function SubscriberTable({ total, pages, timeZone, nowMs, selectedId, sor
             <button type="button" className="row-link" onClick={() => onOpen(subscriber)} data-testid="subscriber-open">
               {displayName(subscriber)}
             </button>
-            <div className="row-sub mono-sub">{subscriber.phone}</div>
+            <div className="row-sub mono-sub">{subscriber.phone ?? 'WhatsApp only'}</div>
           </td>
           <td>
             <StatusBadge status={subscriber.status} />
@@ -81,7 +81,14 @@ export function SubscriberTable({ total, pages, timeZone, nowMs, selectedId, sor
                 </div>
               </>
             ) : (
-              <span className="muted">{noNextReason(subscriber.status)}</span>
+              <>
+                <span className="muted">{noNextReason(subscriber.status)}</span>
+                {subscriber.endReason !== null && subscriber.status !== 'active' && subscriber.status !== 'paused' ? (
+                  <div className="row-sub" title={subscriber.endReason} data-testid="subscriber-end-reason">
+                    {subscriber.endReason}
+                  </div>
+                ) : null}
+              </>
             )}
           </td>
           <td className="num">{subscriber.sentCount.toLocaleString('en-GB')}</td>
