@@ -164,7 +164,11 @@ export const page = <T extends z.ZodType>(row: T) => z.object({ rows: z.array(ro
 export const ContactUpsertInputSchema = z.strictObject({
   /** Given: update that contact. Absent: create, or merge into the contact with this phone. */
   id: IdSchema.optional(),
-  phone: PhoneInputSchema,
+  /**
+   * Required to create. On an update, absent keeps the stored one: a contact known only by a
+   * WhatsApp id can be renamed without a phone, or given one.
+   */
+  phone: PhoneInputSchema.optional(),
   name: ContactNameSchema.optional(),
   attributes: AttributesSchema.optional(),
 });

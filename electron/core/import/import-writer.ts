@@ -9,14 +9,16 @@
  *   (active or paused) subscription there, which is counted and left alone. The first message and
  *   its due time follow the same rule as subscribers.add (`firstDue`); everyone imported at once
  *   subscribes at the same instant, so they are computed once.
- * - A contact who opted out of the shop's messages is never subscribed by an import (as by hand):
- *   their name and attributes are still updated, and the row is listed with the reason.
+ * - A contact who opted out of the shop's messages (replied STOP) is never subscribed by an
+ *   import (as by hand): their name and attributes are still updated, and the row is listed with
+ *   the reason and the date. Who opted out is read for the whole file in one query.
  */
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
 import type { ImportEnvironment } from './worker-protocol';
 import type { ImportCandidate, ImportRowError } from './import-rows';
 import { firstDue } from '../services/subscription-progress';
+import { formatDay } from '../inbound/opt-out-wording';
 
 export interface WriteOptions {
   sequenceId: number | null;
@@ -48,6 +50,7 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
       const toSubscribe: number[] = [];
       const existing = store.contacts.idsByPhone(contacts.map((contact) => contact.phone));
       const fresh = contacts.filter((contact) => !existing.has(contact.phone));
+      const optedOut = sequenceId === null ? new Map<string, number>() : store.contacts.optedOutByPhone([...existing.keys()]);
 
       // Contacts already saved are merged one by one (name, attributes, the attribute limit).
       contacts.forEach((contact, i) => {
@@ -69,10 +72,11 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
         else counts.updated++;
 
         if (sequenceId === null || next === null) return;
-        if (!written.created && isOptedOut(store, written.id)) {
+        const optedOutAt = optedOut.get(contact.phone);
+        if (optedOutAt !== undefined) {
           counts.skipped.push({
             line: contact.line,
-            reason: 'Updated, but not subscribed: this person opted out of messages from the shop.',
+            reason: `Updated, but not subscribed: this person opted out — they replied STOP on ${formatDay(optedOutAt, env.schedule.timeZone)} and can write START to allow messages again.`,
             raw: contact.raw,
           });
           return;
@@ -94,9 +98,4 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
       return counts;
     }),
   );
-}
-
-function isOptedOut(store: Store, contactId: number): boolean {
-  const optedOutAt = store.contacts.findById(contactId)?.optedOutAt;
-  return optedOutAt !== undefined && optedOutAt !== null;
 }

@@ -1,10 +1,12 @@
 /**
  * Contact use cases: list (with the sequences each contact is in), open, create/edit/merge, delete.
- * Phone numbers are normalised to E.164 with the default country from the settings.
+ * Phone numbers are normalised to E.164 with the default country from the settings. A contact
+ * may have none: a customer who wrote in over WhatsApp from a privacy id is known by that id
+ * until a phone is learned or the owner adds one.
  */
 import type { ParsedInput } from '../../../shared/contract';
 import type { Contact, ContactDetail, ContactListItem } from '../../../shared/domain';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, validation } from '../errors';
 import { normalizePhone } from './phone';
 import type { ServiceDeps } from './service-deps';
 import type { SettingsService } from './settings-service';
@@ -33,15 +35,16 @@ export class ContactService {
   }
 
   /**
-   * With an id: replaces that contact's phone, and its name and attributes when given (attributes
-   * as a whole: the edit form sends them all, so a removed one goes). Refused with CONFLICT when
-   * the new phone belongs to another contact.
+   * With an id: replaces that contact's phone when one is given (a contact known only by a
+   * WhatsApp id may be given one; a phone is never removed), and its name and attributes when
+   * given (attributes as a whole: the edit form sends them all, so a removed one goes). Refused
+   * with CONFLICT when the new phone belongs to another contact.
    * Without an id: creates the contact, or merges into the one with this phone (a non-blank name
    * replaces the stored one; attributes are merged, given keys win).
    */
   upsert(input: ParsedInput<'contacts.upsert'>): Contact {
     const { store, clock, events } = this.deps;
-    const phone = normalizePhone(input.phone, this.settings.get().defaultCountry);
+    const phone = input.phone === undefined ? null : normalizePhone(input.phone, this.settings.get().defaultCountry);
     const contact = store.write(() => {
       const now = clock.now();
       let id: number;
@@ -49,12 +52,19 @@ export class ContactService {
         id = input.id;
         const current = store.contacts.findById(id);
         if (current === undefined) throw notFound('Contact', id);
-        const holder = store.contacts.findByPhone(phone);
-        if (holder !== undefined && holder.id !== id) {
-          throw new AppError('CONFLICT', `${phone} already belongs to ${holder.name || 'another contact'}.`, 'phone');
+        if (phone !== null) {
+          const holder = store.contacts.findByPhone(phone);
+          if (holder !== undefined && holder.id !== id) {
+            throw new AppError('CONFLICT', `${phone} already belongs to ${holder.name || 'another contact'}.`, 'phone');
+          }
         }
-        store.contacts.update(id, { phone, name: input.name ?? current.name, attributes: input.attributes ?? current.attributes }, now);
+        store.contacts.update(
+          id,
+          { phone: phone ?? current.phone, name: input.name ?? current.name, attributes: input.attributes ?? current.attributes },
+          now,
+        );
       } else {
+        if (phone === null) throw validation('Phone number is required', 'phone');
         id = store.contacts.upsertByPhone(
           { phone, name: input.name, attributes: input.attributes, source: 'manual', consentNote: 'Added by hand' },
           now,

@@ -148,10 +148,10 @@ describe('subscribers', () => {
       expect((await h.call('contacts.list', {})).total).toBe(0);
 
       const other = await h.call('contacts.upsert', { phone: '+4915100000009', name: 'Olga' });
-      h.sql('UPDATE contacts SET opted_out_at = 1 WHERE id = ?', other.id);
+      h.sql('UPDATE contacts SET opted_out_at = ? WHERE id = ?', Date.UTC(2026, 9, 30, 12), other.id);
       await expect(add({ phone: '+4915100000009' })).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: 'Olga has opted out of messages from the shop and cannot be subscribed.',
+        message: 'Olga replied STOP on 30 Oct 2026 and gets no messages from the shop. They can write START to allow them again.',
       });
       expect(await counts()).toEqual([0, 0]);
     });

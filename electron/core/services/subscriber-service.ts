@@ -8,11 +8,17 @@
  *
  * Anything else is refused with CONFLICT and a message saying why. Each use case is one
  * transaction and announces the tables it touched after it commits.
+ *
+ * Opt-out is final until the customer writes START (inbound/inbound-service.ts): someone who
+ * replied STOP cannot be added by hand either; the refusal says when and how they can come back.
  */
 import { personLabel } from '../../../shared/person-label';
 import type { ParsedInput, SubscriptionStatus } from '../../../shared/contract';
 import type { Subscriber, SubscriberDetail } from '../../../shared/domain';
 import { AppError, notFound } from '../errors';
+import { optedOutRefusal } from '../inbound/opt-out-wording';
+import type { SubscriptionSource } from '../store/row-values';
+import type { Store } from '../store/store';
 import type { SubscriptionState } from '../store/subscription-repository';
 import { normalizePhone } from './phone';
 import type { ServiceDeps } from './service-deps';
@@ -55,7 +61,7 @@ export class SubscriberService {
           throw new AppError('CONFLICT', `${who} is already subscribed to “${sequenceName}”${paused}.`, 'phone');
         }
         if (existing.optedOutAt !== null) {
-          throw new AppError('CONFLICT', `${who} has opted out of messages from the shop and cannot be subscribed.`, 'phone');
+          throw new AppError('CONFLICT', optedOutRefusal(who, existing.optedOutAt, this.settings.scheduleContext().timeZone), 'phone');
         }
       }
       const { id: contactId } = store.contacts.upsertByPhone(
@@ -63,8 +69,7 @@ export class SubscriberService {
         now,
       );
       const subscribedAt = input.startAt ?? now;
-      const next = firstDue(store.messages.listBySequence(input.sequenceId), subscribedAt, this.dueContext(now));
-      const id = store.subscriptions.insertActive({ contactId, sequenceId: input.sequenceId, source: 'manual', subscribedAt, ...next }, now);
+      const id = subscribeContact(store, { contactId, sequenceId: input.sequenceId, source: 'manual', subscribedAt }, this.dueContext(now), now);
       if (id === undefined) throw new Error(`Contact ${contactId} became subscribed to sequence ${input.sequenceId} inside this transaction.`);
       return this.subscriber(id);
     });
@@ -179,6 +184,23 @@ export class SubscriberService {
     if (subscriber === undefined) throw new Error(`Subscription ${id} vanished inside its own transaction.`);
     return subscriber;
   }
+}
+
+/**
+ * Subscribes the contact to the sequence from `subscribedAt`, with the first enabled message due
+ * by the timing rules (none yet: it stays active, and a message added later reaches it). The one
+ * way every subscription starts: by hand, or auto-subscribed by a message the customer sent.
+ * Undefined, and nothing written, when they are already active or paused in it. Runs inside the
+ * caller's transaction; opt-outs are the caller's to check.
+ */
+export function subscribeContact(
+  store: Store,
+  subscription: { contactId: number; sequenceId: number; source: SubscriptionSource; subscribedAt: number },
+  ctx: DueContext,
+  now: number,
+): number | undefined {
+  const next = firstDue(store.messages.listBySequence(subscription.sequenceId), subscription.subscribedAt, ctx);
+  return store.subscriptions.insertActive({ ...subscription, ...next }, now);
 }
 
 function conflict(message: string): AppError {

@@ -157,6 +157,152 @@ describe('ContactRepository', () => {
     });
   });
 
+  describe('contacts without a phone (known by a WhatsApp id)', () => {
+    const integrity = () => {
+      const { db } = t.store;
+      db.prepare("INSERT INTO contacts_name_search (contacts_name_search) VALUES ('integrity-check')").run();
+      db.prepare("INSERT INTO contacts_phone_search (contacts_phone_search) VALUES ('integrity-check')").run();
+      return db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all();
+    };
+    const fromInbound = (fields: { phone?: string | null; whatsappId?: string | null; whatsappLid?: string | null; name?: string }, consentInboundId = 1) =>
+      t.store.contacts.insertFromInbound(
+        {
+          phone: fields.phone ?? null,
+          whatsappId: fields.whatsappId ?? null,
+          whatsappLid: fields.whatsappLid ?? null,
+          name: fields.name ?? '',
+          consentNote: 'Wrote to the shop on WhatsApp on 2 Nov 2026, 10:00',
+          consentAt: 50,
+          consentInboundId,
+        },
+        60,
+      );
+    const consentOf = (id: number) =>
+      t.store.db
+        .prepare<[number], { source: string; consent_note: string; consent_at: number; consent_inbound_id: number | null }>(
+          'SELECT source, consent_note, consent_at, consent_inbound_id FROM contacts WHERE id = ?',
+        )
+        .get(id);
+
+    it('creates one from a message with its consent record, lists, searches, sorts and deletes it', () => {
+      const { contacts } = t.store;
+      contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: {}, source: 'manual', consentNote: '' }, 1);
+      const lid = fromInbound({ whatsappId: '123456789012345@lid', whatsappLid: '123456789012345@lid', name: 'Zeynep' }, 7);
+      expect(contacts.findById(lid)).toEqual({
+        id: lid,
+        phone: null,
+        whatsappId: '123456789012345@lid',
+        whatsappStatus: 'on',
+        name: 'Zeynep',
+        attributes: {},
+        optedOutAt: null,
+        source: 'inbound',
+        createdAt: 60,
+        updatedAt: 60,
+      });
+      expect(consentOf(lid)).toEqual({ source: 'inbound', consent_note: 'Wrote to the shop on WhatsApp on 2 Nov 2026, 10:00', consent_at: 50, consent_inbound_id: 7 });
+      expect(contacts.identityByWhatsappId('123456789012345@lid')?.id).toBe(lid);
+      expect(contacts.identityByLid('123456789012345@lid')?.id).toBe(lid);
+      expect(contacts.identityByPhone('+4915100000001')?.name).toBe('Anna');
+
+      expect(list({ search: 'zey' }).rows.map((c) => c.id)).toEqual([lid]);
+      // A phone search never matches someone who has no phone.
+      expect(list({ search: '123456' }).total).toBe(0);
+      expect(list({ search: '1' }).rows.map((c) => c.name)).toEqual(['Anna']);
+      expect(list({ sort: 'phone' }).rows.map((c) => c.phone)).toEqual([null, '+4915100000001']);
+      expect(list({ sort: 'phone', direction: 'desc' }).rows.map((c) => c.phone)).toEqual(['+4915100000001', null]);
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+
+      expect(contacts.delete(lid)).toBe(true);
+      expect(list({ search: 'zey' }).total).toBe(0);
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+    });
+
+    it('pages through contacts without a phone sorted by phone without repeating or skipping one', () => {
+      for (let i = 0; i < 5; i++) fromInbound({ whatsappId: `10000${i}@lid`, name: `L${i}` });
+      const first = list({ sort: 'phone', limit: 2 });
+      const rest = [list({ sort: 'phone', limit: 2, offset: 2 }), list({ sort: 'phone', limit: 2, offset: 4 })];
+      expect([...first.rows, ...rest.flatMap((p) => p.rows)].map((c) => c.name)).toEqual(['L0', 'L1', 'L2', 'L3', 'L4']);
+    });
+
+    it('takes a phone (edit or identity) and keeps the WhatsApp id it is reached at; the search follows', () => {
+      const { contacts } = t.store;
+      const id = fromInbound({ whatsappId: '555@lid', whatsappLid: '555@lid', name: 'Zeynep' });
+      expect(contacts.update(id, { phone: null, name: 'Zeynep K.', attributes: { city: 'Ulm' } }, 70)).toBe(true);
+      expect(contacts.findById(id)).toMatchObject({ phone: null, name: 'Zeynep K.', whatsappId: '555@lid' });
+
+      contacts.update(id, { phone: '+4915100000007', name: 'Zeynep K.', attributes: {} }, 80);
+      expect(contacts.findById(id)).toMatchObject({ phone: '+4915100000007', whatsappId: '555@lid', whatsappStatus: 'on' });
+      expect(contacts.identityByLid('555@lid')?.id).toBe(id);
+      expect(list({ search: '0000007' }).rows.map((c) => c.id)).toEqual([id]);
+
+      // A real change of number: the WhatsApp identity belonged to the old one.
+      contacts.update(id, { phone: '+4915100000008', name: 'Zeynep K.', attributes: {} }, 90);
+      expect(contacts.identityById(id)).toMatchObject({ phone: '+4915100000008', whatsappId: null, whatsappLid: null, whatsappStatus: null });
+
+      const other = fromInbound({ whatsappId: '777@lid', whatsappLid: '777@lid' });
+      expect(contacts.setIdentity(other, { phone: '+4915100000009', whatsappId: '4915100000009@c.us', onWhatsAppAt: 95 }, 95)).toBe(true);
+      expect(contacts.identityById(other)).toMatchObject({ phone: '+4915100000009', whatsappId: '4915100000009@c.us', whatsappLid: '777@lid', whatsappStatus: 'on' });
+      // A phone is never replaced by a message, only added.
+      contacts.setIdentity(other, { phone: '+4915100000010' }, 96);
+      expect(contacts.identityById(other)?.phone).toBe('+4915100000009');
+      expect(list({ search: '0000009' }).rows.map((c) => c.id)).toEqual([other]);
+      expect(contacts.setIdentity(999, { phone: '+4915100000011' }, 97)).toBe(false);
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+    });
+
+    it('merges two records of one person: one contact, subscriptions and messages moved, a duplicate live subscription ended', () => {
+      const { contacts, db } = t.store;
+      const phoneContact = contacts.insert({ phone: '+4915100000001', name: '', attributes: { tier: 'gold' }, source: 'import', consentNote: '' }, 1);
+      const lidContact = fromInbound({ whatsappId: '999@lid', whatsappLid: '999@lid', name: 'Zeynep' });
+      db.exec(`
+        INSERT INTO sequences (id, name, name_key, created_at, updated_at) VALUES (1, 'Welcome', 'welcome', 1, 1), (2, 'Offer', 'offer', 1, 1);
+        INSERT INTO subscriptions (id, contact_id, sequence_id, status, source, subscribed_at, created_at, updated_at) VALUES
+          (1, ${phoneContact}, 1, 'active', 'import', 1, 1, 1),
+          (2, ${lidContact}, 1, 'active', 'auto', 2, 2, 2),
+          (3, ${lidContact}, 2, 'paused', 'auto', 2, 2, 2);
+        INSERT INTO inbound_messages (id, channel, provider, provider_message_id, from_whatsapp_id, contact_id, received_at, created_at)
+          VALUES (1, 'whatsapp', 'whatsapp', 'm1', '999@lid', ${lidContact}, 50, 50);
+        UPDATE contacts SET opted_out_at = 40 WHERE id = ${lidContact};
+      `);
+
+      contacts.mergeInto(phoneContact, lidContact, 100);
+      expect(contacts.findById(lidContact)).toBeUndefined();
+      expect(contacts.identityById(phoneContact)).toMatchObject({
+        phone: '+4915100000001',
+        whatsappId: '999@lid',
+        whatsappLid: '999@lid',
+        whatsappStatus: 'on',
+        name: 'Zeynep',
+        optedOutAt: 40,
+      });
+      expect(contacts.findById(phoneContact)?.attributes).toEqual({ tier: 'gold' });
+      const subscriptions = db.prepare('SELECT id, contact_id, status, end_reason FROM subscriptions ORDER BY id').all();
+      expect(subscriptions).toEqual([
+        { id: 1, contact_id: phoneContact, status: 'active', end_reason: null },
+        { id: 2, contact_id: phoneContact, status: 'unsubscribed', end_reason: expect.stringContaining('merged') },
+        { id: 3, contact_id: phoneContact, status: 'paused', end_reason: null },
+      ]);
+      expect(db.prepare('SELECT contact_id FROM inbound_messages').all()).toEqual([{ contact_id: phoneContact }]);
+      expect(list({ search: 'zeynep' }).rows.map((c) => c.id)).toEqual([phoneContact]);
+      expect(list({}).total).toBe(1);
+      expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
+      expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    });
+
+    it('tells which of a set of phones opted out, and when; opts out and back in', () => {
+      const { contacts } = t.store;
+      const anna = contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: {}, source: 'manual', consentNote: '' }, 1);
+      contacts.insert({ phone: '+4915100000002', name: 'Bob', attributes: {}, source: 'manual', consentNote: '' }, 1);
+      expect(contacts.setOptedOut(anna, 500, 501)).toBe(true);
+      expect(contacts.optedOutByPhone(['+4915100000001', '+4915100000002', '+4915100000003'])).toEqual(new Map([['+4915100000001', 500]]));
+      expect(contacts.findById(anna)).toMatchObject({ optedOutAt: 500, updatedAt: 501 });
+      contacts.setOptedOut(anna, null, 600);
+      expect(contacts.optedOutByPhone(['+4915100000001'])).toEqual(new Map());
+      expect(contacts.setOptedOut(999, 1, 1)).toBe(false);
+    });
+  });
+
   describe('withBatchedIndexing (bulk writes, as the CSV import does them)', () => {
     const integrity = () => t.store.db.prepare<[], { integrity_check: string }>('PRAGMA integrity_check').all();
     const contact = (phone: string, name: string) => ({ phone, name, attributes: {}, source: 'import' as const, consentNote: '' });

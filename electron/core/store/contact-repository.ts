@@ -1,5 +1,12 @@
 /**
- * Contacts: one row per phone number (E.164, unique).
+ * Contacts: one row per person. A person has a phone number (E.164, unique), a WhatsApp id, or
+ * both (migration 0007): a customer who wrote in over WhatsApp from a privacy id (`…@lid`) whose
+ * number stayed hidden is kept by that id alone, with no phone, until one is learned.
+ *
+ * Identities (the inbound handling's lookups): `findByPhone`, `findByWhatsappId` and `findByLid`
+ * find the contact holding an identifier; `setIdentity` adds what a message revealed;
+ * `mergeInto` folds two records that turned out to be one person into one (subscriptions and
+ * inbound messages move over, the other record goes), so nobody is ever stored twice.
  *
  * Free of the event bus and of services on purpose: the CSV import runs these methods from a
  * worker thread on its own connection. Phone numbers must already be normalised
@@ -45,6 +52,12 @@ interface ContactRow {
   updated_at: number;
 }
 
+interface IdentityRow extends ContactRow {
+  whatsapp_lid: string | null;
+  whatsapp_checked_at: number | null;
+  name_key: string;
+}
+
 export type Attributes = Record<string, string>;
 
 export interface NewContact {
@@ -58,9 +71,46 @@ export interface NewContact {
 }
 
 export interface ContactEdit {
-  phone: string;
+  /** E.164; null only for a contact that has no phone yet (known by a WhatsApp id). */
+  phone: string | null;
   name: string;
   attributes: Attributes;
+}
+
+/** A contact created from a message the customer sent (the inbound handling). */
+export interface NewInboundContact {
+  /** E.164, or null for a WhatsApp privacy id whose number stayed hidden. */
+  phone: string | null;
+  whatsappId: string | null;
+  whatsappLid: string | null;
+  name: string;
+  consentNote: string;
+  /** When they wrote: the consent's time. */
+  consentAt: number;
+  /** The inbound message that is the consent record. */
+  consentInboundId: number;
+}
+
+/** Who a contact is, for matching a message to them: every identifier they are known by. */
+export interface ContactIdentity {
+  id: number;
+  phone: string | null;
+  whatsappId: string | null;
+  whatsappLid: string | null;
+  whatsappStatus: 'on' | 'not-on' | null;
+  name: string;
+  optedOutAt: number | null;
+  createdAt: number;
+}
+
+/** Identifiers to record on a contact; a field left out (undefined) keeps the stored value. */
+export interface IdentityUpdate {
+  /** Only ever added: a contact's phone is changed by the owner (`update`), never by a message. */
+  phone?: string;
+  whatsappId?: string;
+  whatsappLid?: string;
+  /** 'on' with the time: they wrote from WhatsApp, so they are on it. */
+  onWhatsAppAt?: number;
 }
 
 export interface ContactMerge {
@@ -92,11 +142,15 @@ interface PageParams extends SearchParams {
 type SearchMode = 'none' | 'scan' | IndexedSearch;
 
 const COLUMNS = 'id, phone, name, attributes, opted_out_at, whatsapp_id, whatsapp_status, source, created_at, updated_at';
+const IDENTITY_COLUMNS = `${COLUMNS}, whatsapp_lid, whatsapp_checked_at, name_key`;
+
+/** Why a live subscription of the record merged away ends: the same person is already live there. */
+const MERGED_DUPLICATE = 'Ended when two records of the same person were merged: they stay subscribed once.';
 
 const ORDER: Record<ContactListQuery['sort'], (dir: string) => string> = {
   name: (dir) => `name_key ${dir}, id ${dir}`,
-  // Unique: no tiebreak needed.
-  phone: (dir) => `phone ${dir}`,
+  // Contacts without a phone (NULL) tie: the id orders them, so pages neither overlap nor skip.
+  phone: (dir) => `phone ${dir}, id ${dir}`,
   // Ids grow with every insert: the order of creation, even if the clock was set back meanwhile.
   createdAt: (dir) => `id ${dir}`,
 };
@@ -110,6 +164,18 @@ export class ContactRepository {
   private readonly insertRow;
   private readonly updateRow;
   private readonly deleteRow;
+  private readonly selectIdentityById;
+  private readonly selectIdentityByPhone;
+  private readonly selectIdentityByWhatsappId;
+  private readonly selectIdentityByLid;
+  private readonly insertInboundRow;
+  private readonly updateIdentity;
+  private readonly updateMerged;
+  private readonly updateOptedOut;
+  private readonly endDuplicateSubscriptions;
+  private readonly moveSubscriptions;
+  private readonly moveInbound;
+  private readonly selectOptedOutByPhone;
   private readonly selectKeys;
   private readonly indexName;
   private readonly unindexName;
@@ -140,14 +206,64 @@ export class ContactRepository {
       `INSERT INTO contacts (phone, name, name_key, attributes, source, consent_note, consent_at, created_at, updated_at)
        VALUES (@phone, @name, @nameKey, @attributes, @source, @consentNote, @now, @now, @now)`,
     );
-    // A new number is a new WhatsApp identity: the cached id goes with the old one.
-    this.updateRow = db.prepare<[{ id: number; phone: string; name: string; nameKey: string; attributes: string; now: number }]>(
+    // A new number is a new WhatsApp identity: the cached id and the privacy id go with the old
+    // one. A contact known only by a WhatsApp id that is given a phone keeps that id: it still
+    // reaches the same person.
+    this.updateRow = db.prepare<[{ id: number; phone: string | null; name: string; nameKey: string; attributes: string; now: number }]>(
       `UPDATE contacts
-       SET whatsapp_id = CASE WHEN phone = @phone THEN whatsapp_id END,
-           whatsapp_status = CASE WHEN phone = @phone THEN whatsapp_status END,
-           whatsapp_checked_at = CASE WHEN phone = @phone THEN whatsapp_checked_at END,
+       SET whatsapp_id = CASE WHEN phone IS NULL OR phone IS @phone THEN whatsapp_id END,
+           whatsapp_status = CASE WHEN phone IS NULL OR phone IS @phone THEN whatsapp_status END,
+           whatsapp_checked_at = CASE WHEN phone IS NULL OR phone IS @phone THEN whatsapp_checked_at END,
+           whatsapp_lid = CASE WHEN phone IS NULL OR phone IS @phone THEN whatsapp_lid END,
            phone = @phone, name = @name, name_key = @nameKey, attributes = @attributes, updated_at = @now
        WHERE id = @id`,
+    );
+    this.selectIdentityById = db.prepare<[number], IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM contacts WHERE id = ?`);
+    this.selectIdentityByPhone = db.prepare<[string], IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM contacts WHERE phone = ?`);
+    this.selectIdentityByWhatsappId = db.prepare<[string], IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM contacts WHERE whatsapp_id = ?`);
+    this.selectIdentityByLid = db.prepare<[string], IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM contacts WHERE whatsapp_lid = ?`);
+    this.insertInboundRow = db.prepare<
+      [{ phone: string | null; whatsappId: string | null; whatsappLid: string | null; whatsappStatus: string | null; checkedAt: number | null } & {
+        name: string;
+        nameKey: string;
+        consentNote: string;
+        consentAt: number;
+        consentInboundId: number;
+        now: number;
+      }]
+    >(
+      `INSERT INTO contacts (phone, whatsapp_id, whatsapp_lid, whatsapp_status, whatsapp_checked_at, name, name_key, source,
+                             consent_note, consent_at, consent_inbound_id, created_at, updated_at)
+       VALUES (@phone, @whatsappId, @whatsappLid, @whatsappStatus, @checkedAt, @name, @nameKey, 'inbound',
+               @consentNote, @consentAt, @consentInboundId, @now, @now)`,
+    );
+    this.updateIdentity = db.prepare<
+      [{ id: number; phone: string | null; whatsappId: string | null; whatsappLid: string | null; whatsappStatus: string | null; checkedAt: number | null; now: number }]
+    >(
+      `UPDATE contacts SET phone = @phone, whatsapp_id = @whatsappId, whatsapp_lid = @whatsappLid, whatsapp_status = @whatsappStatus,
+                           whatsapp_checked_at = @checkedAt, updated_at = @now
+       WHERE id = @id`,
+    );
+    this.updateMerged = db.prepare<
+      [{ id: number; name: string; nameKey: string; attributes: string; optedOutAt: number | null; now: number }]
+    >(
+      `UPDATE contacts SET name = @name, name_key = @nameKey, attributes = @attributes, opted_out_at = @optedOutAt, updated_at = @now
+       WHERE id = @id`,
+    );
+    this.updateOptedOut = db.prepare<[{ id: number; at: number | null; now: number }]>(
+      'UPDATE contacts SET opted_out_at = @at, updated_at = @now WHERE id = @id',
+    );
+    // The same person live in the same sequence under both records: the kept record's subscription
+    // stays; the other's ends, so moving it over cannot break "one live subscription per sequence".
+    this.endDuplicateSubscriptions = db.prepare<[{ keep: number; gone: number; reason: string; now: number }]>(
+      `UPDATE subscriptions SET status = 'unsubscribed', end_reason = @reason, next_message_id = NULL, next_due_at = NULL, updated_at = @now
+       WHERE contact_id = @gone AND status IN ('active', 'paused')
+         AND sequence_id IN (SELECT sequence_id FROM subscriptions WHERE contact_id = @keep AND status IN ('active', 'paused'))`,
+    );
+    this.moveSubscriptions = db.prepare<[{ keep: number; gone: number }]>('UPDATE subscriptions SET contact_id = @keep WHERE contact_id = @gone');
+    this.moveInbound = db.prepare<[{ keep: number; gone: number }]>('UPDATE inbound_messages SET contact_id = @keep WHERE contact_id = @gone');
+    this.selectOptedOutByPhone = db.prepare<[string], { phone: string; opted_out_at: number }>(
+      'SELECT phone, opted_out_at FROM contacts WHERE phone IN (SELECT value FROM json_each(?)) AND opted_out_at IS NOT NULL',
     );
     this.deleteRow = db.prepare<[number]>('DELETE FROM contacts WHERE id = ?');
     this.selectKeys = db.prepare<[number], { name_key: string; phone: string | null }>('SELECT name_key, phone FROM contacts WHERE id = ?');
@@ -193,6 +309,129 @@ export class ContactRepository {
     return row && toContact(row);
   }
 
+  /** The contact holding this phone (E.164), with every identifier it is known by. */
+  identityByPhone(phone: string): ContactIdentity | undefined {
+    const row = this.selectIdentityByPhone.get(phone);
+    return row && toIdentity(row);
+  }
+
+  /** The contact WhatsApp messages go to at this id (`…@c.us` or `…@lid`). */
+  identityByWhatsappId(whatsappId: string): ContactIdentity | undefined {
+    const row = this.selectIdentityByWhatsappId.get(whatsappId);
+    return row && toIdentity(row);
+  }
+
+  /** The contact whose messages came from this WhatsApp privacy id. */
+  identityByLid(lid: string): ContactIdentity | undefined {
+    const row = this.selectIdentityByLid.get(lid);
+    return row && toIdentity(row);
+  }
+
+  identityById(id: number): ContactIdentity | undefined {
+    const row = this.selectIdentityById.get(id);
+    return row && toIdentity(row);
+  }
+
+  /**
+   * Creates a contact for a customer who wrote in (source 'inbound'), with the message as the
+   * consent record. Throws on an identifier another contact holds (UNIQUE): look up first.
+   */
+  insertFromInbound(contact: NewInboundContact, now: number): number {
+    const nameKey = foldForSearch(contact.name);
+    const onWhatsApp = contact.whatsappId !== null;
+    const result = this.insertInboundRow.run({
+      phone: contact.phone,
+      whatsappId: contact.whatsappId,
+      whatsappLid: contact.whatsappLid,
+      whatsappStatus: onWhatsApp ? 'on' : null,
+      checkedAt: onWhatsApp ? contact.consentAt : null,
+      name: contact.name,
+      nameKey,
+      consentNote: contact.consentNote,
+      consentAt: contact.consentAt,
+      consentInboundId: contact.consentInboundId,
+      now,
+    });
+    const id = Number(result.lastInsertRowid);
+    this.index(id, nameKey, contact.phone);
+    return id;
+  }
+
+  /**
+   * Records identifiers a message revealed (a phone behind a privacy id, the privacy id of a
+   * phone contact, the id they wrote from). Throws on an identifier another contact holds
+   * (UNIQUE): merge those first. False when no such contact.
+   */
+  setIdentity(id: number, update: IdentityUpdate, now: number): boolean {
+    const current = this.selectIdentityById.get(id);
+    if (current === undefined) return false;
+    const phone = current.phone ?? update.phone ?? null;
+    const on = update.onWhatsAppAt !== undefined;
+    this.updateIdentity.run({
+      id,
+      phone,
+      whatsappId: update.whatsappId ?? current.whatsapp_id,
+      whatsappLid: update.whatsappLid ?? current.whatsapp_lid,
+      whatsappStatus: on ? 'on' : current.whatsapp_status,
+      checkedAt: update.onWhatsAppAt ?? current.whatsapp_checked_at,
+      now,
+    });
+    if (phone !== current.phone && !this.isUnindexed(id)) {
+      this.unindexPhone.run(id, current.phone);
+      this.indexPhone.run(id, phone);
+    }
+    return true;
+  }
+
+  /**
+   * Folds the contact `goneId` into `keepId`: they are the same person (a privacy id WhatsApp has
+   * since tied to a number, say). The kept record keeps its own values and takes the other's
+   * where it has none (name, phone, WhatsApp ids; attributes merged, its own win, within the
+   * limit); opted out if either was (the later opt-out counts). Subscriptions and inbound
+   * messages move over — a live subscription in a sequence the kept record is live in too ends
+   * instead — and the other record is deleted. Runs inside the caller's transaction.
+   */
+  mergeInto(keepId: number, goneId: number, now: number): void {
+    if (keepId === goneId) throw new Error(`Cannot merge contact ${keepId} into itself.`);
+    const keep = this.selectIdentityById.get(keepId);
+    const gone = this.selectIdentityById.get(goneId);
+    if (keep === undefined || gone === undefined) throw new Error(`Cannot merge contact ${goneId} into ${keepId}: one of them does not exist.`);
+    this.endDuplicateSubscriptions.run({ keep: keepId, gone: goneId, reason: MERGED_DUPLICATE, now });
+    this.moveSubscriptions.run({ keep: keepId, gone: goneId });
+    this.moveInbound.run({ keep: keepId, gone: goneId });
+    // Deleted before the kept record takes its identifiers: they are unique.
+    if (!this.delete(goneId)) throw new Error(`Contact ${goneId} vanished while being merged.`);
+
+    const ownAttributes = toAttributes(keep.attributes);
+    const merged = { ...toAttributes(gone.attributes), ...ownAttributes };
+    const attributes = Object.keys(merged).length <= PEOPLE_LIMITS.attributesMax ? merged : ownAttributes;
+    const name = keep.name.trim() === '' ? gone.name : keep.name;
+    const optedOutAt = keep.opted_out_at === null || gone.opted_out_at === null ? (keep.opted_out_at ?? gone.opted_out_at) : Math.max(keep.opted_out_at, gone.opted_out_at);
+    const nameKey = foldForSearch(name);
+    this.updateMerged.run({ id: keepId, name, nameKey, attributes: JSON.stringify(attributes), optedOutAt, now });
+    if (nameKey !== keep.name_key && !this.isUnindexed(keepId)) {
+      this.unindexName.run(keepId, keep.name_key);
+      this.indexName.run(keepId, nameKey);
+    }
+    const update: IdentityUpdate = {};
+    if (gone.phone !== null) update.phone = gone.phone;
+    if (keep.whatsapp_id === null && gone.whatsapp_id !== null) update.whatsappId = gone.whatsapp_id;
+    if (keep.whatsapp_lid === null && gone.whatsapp_lid !== null) update.whatsappLid = gone.whatsapp_lid;
+    if (keep.whatsapp_status !== 'on' && gone.whatsapp_status === 'on' && gone.whatsapp_checked_at !== null) update.onWhatsAppAt = gone.whatsapp_checked_at;
+    this.setIdentity(keepId, update, now);
+  }
+
+  /** Opts the contact out of every message from the shop (at `at`), or back in (null). False when no such contact. */
+  setOptedOut(id: number, at: number | null, now: number): boolean {
+    return this.updateOptedOut.run({ id, at, now }).changes === 1;
+  }
+
+  /** Of these phones (E.164), those whose contact opted out, with when: for refusing to subscribe them in bulk. */
+  optedOutByPhone(phones: readonly string[]): Map<string, number> {
+    if (phones.length === 0) return new Map();
+    return new Map(this.selectOptedOutByPhone.all(JSON.stringify(phones)).map((row) => [row.phone, row.opted_out_at]));
+  }
+
   insert(contact: NewContact, now: number): number {
     const nameKey = foldForSearch(contact.name);
     const result = this.insertRow.run({
@@ -205,13 +444,18 @@ export class ContactRepository {
       now,
     });
     const id = Number(result.lastInsertRowid);
+    this.index(id, nameKey, contact.phone);
+    return id;
+  }
+
+  /** Indexes a contact just created, or leaves it to the running batch. */
+  private index(id: number, nameKey: string, phone: string | null): void {
     if (this.unindexedAbove !== null) {
       this.createdInBatch++;
-      return id;
+      return;
     }
     this.indexName.run(id, nameKey);
-    this.indexPhone.run(id, contact.phone);
-    return id;
+    this.indexPhone.run(id, phone);
   }
 
   /** The ids of the contacts that have these phones (E.164), by phone; phones nobody has are absent. */
@@ -394,6 +638,19 @@ function whereOf(mode: SearchMode): string {
     default:
       return `WHERE id IN (${indexedMatches(mode)})`;
   }
+}
+
+function toIdentity(row: IdentityRow): ContactIdentity {
+  return {
+    id: row.id,
+    phone: row.phone,
+    whatsappId: row.whatsapp_id,
+    whatsappLid: row.whatsapp_lid,
+    whatsappStatus: row.whatsapp_status === 'on' || row.whatsapp_status === 'not-on' ? row.whatsapp_status : null,
+    name: row.name,
+    optedOutAt: row.opted_out_at,
+    createdAt: row.created_at,
+  };
 }
 
 function toContact(row: ContactRow): Contact {
