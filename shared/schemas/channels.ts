@@ -87,8 +87,9 @@ export const HttpTemplateProviderConfigSchema = z.object({
   url: HttpUrl('http://192.168.1.30/send?to={{to}}&text={{text}}'),
   method: z.enum(['GET', 'POST']),
   /**
-   * Header values may contain {{to}}/{{text}}; values are secrets (API keys): write-only. A value
-   * omitted on an update keeps the stored value of the header with that name.
+   * Header values may contain {{to}}/{{text}}; values are secrets (API keys): write-only. On an
+   * update, `headers` left out keeps the stored headers as they are, and a value left out keeps the
+   * stored value of the header with that name.
    */
   headers: z
     .array(z.object({ name: z.string().trim().regex(/^[A-Za-z0-9-]{1,100}$/, 'Header names use letters, digits and -'), value: z.string().max(2000).optional() }))

@@ -264,8 +264,18 @@ describe('channels: one SMS provider at a time (SMSGate, Twilio, HTTP template),
     expect(http.requests[0]?.headers['x-api-key']).toBe(API_KEY);
     expect(JSON.parse(http.requests[0]?.rawBody ?? '')).toEqual({ number: '+4915123456789', message: 'Hi "there"' });
 
+    // The settings page leaves the headers out altogether when they are as saved: kept as they are.
+    const { headers: _unchanged, ...withoutHeaders } = httpConfig({ body: '{"to":"{{to}}","message":"{{text}}"}' }) as Extract<SmsProviderConfig, { provider: 'http' }>;
+    await registry.configureSmsProvider(withoutHeaders);
+    expect(registry.smsProvider()).toMatchObject({ headerNames: ['X-Api-Key'] });
+    await registry.sendTestMessage({ channel: 'sms', phone: '+4915123456789', text: 'Kept' });
+    expect(http.requests[1]?.headers['x-api-key']).toBe(API_KEY);
+    // An empty list removes them.
+    await registry.configureSmsProvider(httpConfig({ headers: [] }));
+    expect(registry.smsProvider()).toMatchObject({ headerNames: [] });
+
     // A new header needs its value.
-    await expect(registry.configureSmsProvider(httpConfig({ headers: [{ name: 'X-Api-Key' }, { name: 'X-User' }] }))).rejects.toMatchObject({
+    await expect(registry.configureSmsProvider(httpConfig({ headers: [{ name: 'X-Api-Key', value: API_KEY }, { name: 'X-User' }] }))).rejects.toMatchObject({
       code: 'VALIDATION',
       field: 'config.headers.1.value',
     });

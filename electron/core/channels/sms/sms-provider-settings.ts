@@ -9,7 +9,8 @@
  *   password (under the key it always had), the Twilio auth token, the HTTP template's header
  *   values (one JSON array, in the order of the stored header names).
  * - A secret left out of an update keeps the stored one — for the same provider only: switching
- *   provider needs its secrets entered. Saving one provider deletes the other providers' secrets
+ *   provider needs its secrets entered. For the HTTP template: `headers` left out keeps the stored
+ *   headers as they are; a header listed without a value keeps the stored value of that name. Saving one provider deletes the other providers' secrets
  *   (after the setting is written, so a failure half-way leaves the old provider working).
  */
 import { z } from 'zod';
@@ -112,7 +113,12 @@ export class SmsProviderSettings {
       }
       case 'http': {
         const previous = stored?.provider === 'http' ? this.storedHeaders(stored) : null;
-        const headers = (config.headers ?? []).map((header, i): HttpTemplateHeader => {
+        // Headers left out altogether: the stored ones, names and values, as they are.
+        if (config.headers === undefined) {
+          if (stored?.provider === 'http' && previous === null) throw validation(MISSING_SECRET.http, 'config.headers');
+          return { provider: 'http', url: config.url, method: config.method, headers: previous ?? [], body: config.body, contentType: config.contentType };
+        }
+        const headers = config.headers.map((header, i): HttpTemplateHeader => {
           const kept = previous?.find((p) => p.name.toLowerCase() === header.name.toLowerCase())?.value;
           const value = header.value ?? kept;
           if (value === undefined) throw validation(`Enter the value of the header "${header.name}"`, `config.headers.${i}.value`);
