@@ -13,7 +13,8 @@
  * - `GET …/Messages.json?To=&From=&DateSent>=&PageSize=&Page=` → a page of messages, newest first,
  *   with `next_page_uri`; the DateSent filter, like Twilio's, only matches messages already sent.
  * - `GET /2010-04-01/Accounts/{Sid}.json` → the account, `status` active unless a test changes it.
- * Every error body is Twilio's `{ code, message, more_info, status }`.
+ * Every error body is Twilio's `{ code, message, more_info, status }`. Tests can make the next
+ * requests fail or hang, or have a message accepted and still answered with an error.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -66,6 +67,11 @@ export interface FakeTwilio {
   failNext(status: number, options?: { count?: number; code?: number; message?: string; body?: unknown; headers?: Record<string, string> }): void;
   /** The next `count` requests are never answered (until close). */
   hangNext(count?: number): void;
+  /**
+   * The next message is created (it will reach the customer) but the answer is this error status:
+   * what a client sees when Twilio's edge fails after the API accepted the message.
+   */
+  acceptThenFailNext(status: number): void;
   /** The recipient replied STOP to the Twilio number (Twilio then refuses with 21610). */
   unsubscribe(phone: string): void;
   setAccountStatus(status: 'active' | 'suspended' | 'closed'): void;
@@ -74,7 +80,7 @@ export interface FakeTwilio {
   close(): Promise<void>;
 }
 
-type Fault = { kind: 'status'; status: number; body: unknown; headers: Record<string, string> } | { kind: 'hang' };
+type Fault = { kind: 'status'; status: number; body: unknown; headers: Record<string, string> } | { kind: 'hang' } | { kind: 'accept-then-fail'; status: number };
 
 const API = '/2010-04-01';
 
@@ -141,7 +147,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     return message;
   };
 
-  const createMessage = (res: ServerResponse, form: URLSearchParams): void => {
+  const createMessage = (res: ServerResponse, form: URLSearchParams, failWith: number | null): void => {
     const to = form.get('To');
     const from = form.get('From');
     const service = form.get('MessagingServiceSid');
@@ -164,6 +170,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       status: viaService ? 'accepted' : 'queued',
       dateCreated: now(),
     });
+    if (failWith !== null) return fail(res, failWith, 20500, 'An internal server error has occurred');
     reply(res, 201, resourceOf(message));
   };
 
@@ -209,6 +216,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     const fault = faults.shift();
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'status') return reply(res, fault.status, fault.body, fault.headers);
+    const failWith = fault?.kind === 'accept-then-fail' ? fault.status : null;
 
     if (!authorized) return fail(res, 401, 20003, 'Authenticate');
     const account = /^\/2010-04-01\/Accounts\/([^/.]+)(\.json|\/Messages\.json)$/.exec(path);
@@ -216,7 +224,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     if (account[2] === '.json' && req.method === 'GET') {
       return reply(res, 200, { sid: accountSid, friendly_name: 'Fake shop', status: accountStatus, type: 'Full', owner_account_sid: accountSid });
     }
-    if (account[2] === '/Messages.json' && req.method === 'POST') return createMessage(res, form);
+    if (account[2] === '/Messages.json' && req.method === 'POST') return createMessage(res, form, failWith);
     if (account[2] === '/Messages.json' && req.method === 'GET') return listMessages(res, path, url.searchParams);
     return fail(res, 405, 20004, 'Method not allowed');
   };
@@ -245,6 +253,9 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     },
     hangNext(count = 1) {
       for (let i = 0; i < count; i++) faults.push({ kind: 'hang' });
+    },
+    acceptThenFailNext(status) {
+      faults.push({ kind: 'accept-then-fail', status });
     },
     unsubscribe(phone) {
       unsubscribed.add(phone);
