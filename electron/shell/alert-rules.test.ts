@@ -3,10 +3,11 @@ import { AlertRules } from './alert-rules';
 import { delivery, engineStatus } from './shell-test-support';
 
 const STARTED = 1_000_000;
+const linked = (channel: string) => channel === 'sms' || channel === 'whatsapp';
 
 describe('AlertRules', () => {
   it('announces a channel going down once per outage', () => {
-    const rules = new AlertRules(STARTED);
+    const rules = new AlertRules(STARTED, linked);
     const down = { channel: 'whatsapp' as const, state: 'down' as const, reason: 'The phone is offline.' };
     expect(rules.channel(down)).toEqual([
       { title: 'WhatsApp is down', body: 'The phone is offline. Messages wait and go out once it is back.', route: '#/settings' },
@@ -16,12 +17,14 @@ describe('AlertRules', () => {
     expect(rules.channel(down)).toEqual([]);
     expect(rules.channel({ ...down, state: 'ready' })).toEqual([]);
     expect(rules.channel(down)).toHaveLength(1);
+    // A channel never linked is not announced.
+    expect(new AlertRules(STARTED, () => false).channel(down)).toEqual([]);
     // Channels are told apart.
     expect(rules.channel({ channel: 'sms', state: 'down', reason: null })[0]?.title).toBe('The SMS gateway is down');
   });
 
   it('announces new deliveries with an unknown outcome, and again after some were resolved', () => {
-    const rules = new AlertRules(STARTED);
+    const rules = new AlertRules(STARTED, linked);
     expect(rules.engineStatus(engineStatus())).toEqual([]);
     expect(rules.engineStatus(engineStatus({ unknownDeliveries: 2 }))).toEqual([
       {
@@ -36,7 +39,7 @@ describe('AlertRules', () => {
   });
 
   it('announces a streak of failures once, until a send goes out', () => {
-    const rules = new AlertRules(STARTED);
+    const rules = new AlertRules(STARTED, linked);
     const t = STARTED + 10;
     expect(rules.recentDeliveries([delivery(2, 'failed', t), delivery(1, 'failed', t)])).toEqual([]);
     expect(rules.recentDeliveries([delivery(3, 'sent', t), delivery(2, 'failed', t), delivery(1, 'failed', t)])).toEqual([]);
@@ -51,7 +54,7 @@ describe('AlertRules', () => {
   });
 
   it('does not call failures from before the app started news', () => {
-    const rules = new AlertRules(STARTED);
+    const rules = new AlertRules(STARTED, linked);
     expect(rules.recentDeliveries([delivery(3, 'failed', STARTED + 1), delivery(2, 'failed', STARTED - 1), delivery(1, 'failed', STARTED - 2)])).toEqual([]);
     expect(rules.failing).toBe(false);
   });

@@ -2,9 +2,10 @@
  * When the desktop shell interrupts the owner with a native notification, and where its click
  * leads. Pure state machine fed with what the core reports; each rule says a thing once:
  *
- * - **Channel down**: a channel enters `down` — once per outage: not again until it has been
- *   `ready` in between (a channel flapping while unreachable does not notify on every probe).
- *   Click → Settings, where channels are set up.
+ * - **Channel down**: a linked channel (one that has been ready before, shell-settings.ts) enters
+ *   `down` — once per outage: not again until it has been `ready` in between (a channel flapping
+ *   while unreachable does not notify on every probe). A channel never linked is not announced:
+ *   a shop that does not use WhatsApp is not told it is down. Click → Settings.
  * - **Unknown deliveries**: the number of deliveries whose outcome is unknown grows (after a crash,
  *   recovery could not tell whether they went out). Resolving some lowers the mark, so a later new
  *   one notifies again. Click → Activity filtered on them.
@@ -35,7 +36,10 @@ export class AlertRules {
   private inStreak = false;
 
   /** `startedAt`: when the app started; older deliveries make no streak. */
-  constructor(private readonly startedAt: number) {}
+  constructor(
+    private readonly startedAt: number,
+    private readonly isLinked: (channel: string) => boolean,
+  ) {}
 
   /** True while the newest deliveries are a streak of failures. */
   get failing(): boolean {
@@ -47,7 +51,7 @@ export class AlertRules {
       this.announcedDown.delete(info.channel);
       return [];
     }
-    if (info.state !== 'down' || this.announcedDown.has(info.channel)) return [];
+    if (info.state !== 'down' || !this.isLinked(info.channel) || this.announcedDown.has(info.channel)) return [];
     this.announcedDown.add(info.channel);
     const name = channelName(info.channel);
     return [

@@ -202,6 +202,8 @@ describe('startDesktopShell', () => {
       expect(tray.state).toBe('attention');
       expect(tray.item('review-unknown').label).toBe('Review 2 messages with an unknown outcome…');
 
+      // WhatsApp, once linked, drops.
+      core.announce({ channels: [{ channel: 'whatsapp', state: 'ready', reason: null }] });
       core.announce({ channels: [{ channel: 'whatsapp', state: 'down', reason: 'WhatsApp was logged out on the phone.' }] });
       expect(tray.state).toBe('channel-down');
       expect(tray.toolTip).toContain('WhatsApp was logged out on the phone.');
@@ -256,6 +258,7 @@ describe('startDesktopShell', () => {
   describe('notifications', () => {
     it('say when a channel goes down, once per outage, and open Settings', async () => {
       await start({ startHidden: true });
+      core.events.emit('channel.status', { channel: 'sms', state: 'ready', reason: null });
       const down = { channel: 'sms' as const, state: 'down' as const, reason: 'The SMS gateway at http://192.168.1.20:8080 does not answer.' };
       core.events.emit('channel.status', down);
       core.events.emit('channel.status', down);
@@ -270,6 +273,27 @@ describe('startDesktopShell', () => {
       core.events.emit('channel.status', { channel: 'sms', state: 'ready', reason: null });
       core.events.emit('channel.status', down);
       expect(electron.notificationTitles).toEqual(['The SMS gateway is down', 'The SMS gateway is down']);
+    });
+
+    it('do not call a channel the shop never linked "down", at start or later', async () => {
+      const notLinked = { channel: 'whatsapp' as const, state: 'down' as const, reason: 'WhatsApp is not linked. Link it in Settings → Channels → WhatsApp.' };
+      core.status = { ...core.status, channels: [{ channel: 'test', state: 'ready', reason: null }, notLinked] };
+      await start();
+      core.events.emit('channel.status', notLinked);
+      expect(electron.notificationTitles).toEqual([]);
+      expect(electron.tray.state).toBe('sending');
+      expect(electron.tray.has('detail')).toBe(false);
+    });
+
+    it('tell of a linked channel found down when the app starts', async () => {
+      await start();
+      core.events.emit('channel.status', { channel: 'whatsapp', state: 'ready', reason: null });
+      electron = new FakeElectron();
+      core = new FakeCore();
+      core.status = { ...core.status, channels: [{ channel: 'whatsapp', state: 'down', reason: 'The phone removed this device.' }] };
+      await start();
+      expect(electron.notificationTitles).toEqual(['WhatsApp is down']);
+      expect(electron.tray.state).toBe('channel-down');
     });
 
     it('ask the owner to review deliveries with an unknown outcome, and open them', async () => {

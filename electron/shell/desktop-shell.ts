@@ -85,7 +85,7 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
   const now = options.now ?? Date.now;
   const settings = new ShellSettingsStore(paths.userData, logger);
   const iconPath = path.join(paths.resourcesDir, 'icon.png');
-  const rules = new AlertRules(now());
+  const rules = new AlertRules(now(), (channel) => settings.isLinked(channel));
   const loginItems = new LoginItemManager(options.loginItem, settings, logger);
 
   const showWindow = (route?: ShellRoute): void => mainWindow.show(route);
@@ -110,10 +110,14 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
   const alert = (alerts: Alert[]): void => {
     for (const each of alerts) notifier.show(each);
   };
+  /** A channel's state: the first time a real one is ready it counts as linked (login default, outages). */
+  const noteChannel = (info: ChannelStatusInfo): void => {
+    if (settings.noteChannel(info)) loginItems.apply();
+  };
   const noteStatus = (next: EngineStatus): void => {
     status = next;
+    for (const channel of next.channels) noteChannel(channel);
     alert(rules.engineStatus(next));
-    for (const channel of next.channels) loginItems.channel(channel);
     tray.update(status, rules.failing);
   };
   const failed = (what: string) => (error: unknown) => {
@@ -125,6 +129,7 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
     api,
     imagesDir: path.join(paths.resourcesDir, 'tray'),
     loginItem: loginItems,
+    isLinked: (channel) => settings.isLinked(channel),
     now,
     ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
     ...(options.locale === undefined ? {} : { locale: options.locale }),
@@ -170,8 +175,8 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
   const unsubscribe = [
     core.on('engine.status', noteStatus),
     core.on('channel.status', (info) => {
+      noteChannel(info);
       alert(rules.channel(info));
-      loginItems.channel(info);
       // The login item's checkbox may have just turned on.
       tray.refresh();
     }),
@@ -182,7 +187,7 @@ export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
   core.engineStatus().then(noteStatus, (error: unknown) => logger.error('Could not read the engine status', { error: errorMessage(error) }));
   core.channels().then(
     (channels) => {
-      for (const channel of channels) loginItems.channel(channel);
+      for (const channel of channels) noteChannel(channel);
       tray.refresh();
     },
     (error: unknown) => logger.error('Could not read the channels', { error: errorMessage(error) }),

@@ -9,10 +9,10 @@ import { FakeApp, FakeLoginItem } from './shell-test-support';
 
 describe('wantsOpenAtLogin', () => {
   it('follows the owner’s choice, else whether a channel was ever linked', () => {
-    expect(wantsOpenAtLogin({ openAtLogin: null, channelLinked: false, trayHintShown: false })).toBe(false);
-    expect(wantsOpenAtLogin({ openAtLogin: null, channelLinked: true, trayHintShown: false })).toBe(true);
-    expect(wantsOpenAtLogin({ openAtLogin: false, channelLinked: true, trayHintShown: false })).toBe(false);
-    expect(wantsOpenAtLogin({ openAtLogin: true, channelLinked: false, trayHintShown: false })).toBe(true);
+    expect(wantsOpenAtLogin({ openAtLogin: null, linkedChannels: [], trayHintShown: false })).toBe(false);
+    expect(wantsOpenAtLogin({ openAtLogin: null, linkedChannels: ['whatsapp'], trayHintShown: false })).toBe(true);
+    expect(wantsOpenAtLogin({ openAtLogin: false, linkedChannels: ['sms'], trayHintShown: false })).toBe(false);
+    expect(wantsOpenAtLogin({ openAtLogin: true, linkedChannels: [], trayHintShown: false })).toBe(true);
   });
 });
 
@@ -25,11 +25,13 @@ describe('LoginItemManager', () => {
 
   it('changes the OS’s login item only when it disagrees with the rule', () => {
     const port = new FakeLoginItem();
-    const manager = new LoginItemManager(port, new ShellSettingsStore(temp.dir, silentLogger), silentLogger);
+    const settings = new ShellSettingsStore(temp.dir, silentLogger);
+    const manager = new LoginItemManager(port, settings, silentLogger);
     manager.apply();
     expect(port.changes).toEqual([]);
-    manager.channel({ channel: 'sms', state: 'ready', reason: null });
-    manager.channel({ channel: 'sms', state: 'ready', reason: null });
+    settings.noteChannel({ channel: 'sms', state: 'ready', reason: null });
+    manager.apply();
+    manager.apply();
     expect(port.changes).toEqual([true]);
     port.enabled = false; // removed behind the app's back
     manager.apply();

@@ -4,7 +4,7 @@
  *
  * The rule (`wantsOpenAtLogin`): the owner's explicit choice (tray menu) wins; until they make one,
  * it is on once a real channel — WhatsApp or an SMS gateway, not test mode — has been linked
- * (ready at least once, remembered in shell-settings.json). An app that cannot send anything yet has
+ * (ready at least once, remembered in shell-settings.json; the shell re-applies the rule then). An app that cannot send anything yet has
  * no business starting with the computer; one that can should not stop sending because the owner
  * rebooted.
  *
@@ -19,7 +19,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChannelStatusInfo } from '../../shared/domain';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { ShellApp } from './electron-api';
@@ -35,12 +34,7 @@ export interface LoginItemPort {
 }
 
 export function wantsOpenAtLogin(settings: ShellSettings): boolean {
-  return settings.openAtLogin ?? settings.channelLinked;
-}
-
-/** A channel that counts as "linked": a real one, ready. */
-export function isLinkedChannel(info: ChannelStatusInfo): boolean {
-  return info.channel !== 'test' && info.state === 'ready';
+  return settings.openAtLogin ?? settings.linkedChannels.length > 0;
 }
 
 export const unsupportedLoginItem: LoginItemPort = {
@@ -157,13 +151,6 @@ export class LoginItemManager {
     } catch (error) {
       this.logger.error('Could not change whether the app starts at login', { wanted, error: errorMessage(error) });
     }
-  }
-
-  /** A channel's state: the first linked one turns the default on. */
-  channel(info: ChannelStatusInfo): void {
-    if (!isLinkedChannel(info) || this.settings.get().channelLinked) return;
-    this.settings.update({ channelLinked: true });
-    this.apply();
   }
 
   /** The owner's explicit choice, kept from now on. */

@@ -74,6 +74,7 @@ export interface TrayControllerOptions {
   imagesDir: string;
   actions: TrayActions;
   loginItem: { readonly supported: boolean; readonly enabled: boolean };
+  isLinked: (channel: string) => boolean;
   now: () => number;
   timeZone?: string;
   locale?: string;
@@ -130,6 +131,7 @@ export class TrayController {
     const status = describeTray(this.status, {
       now: options.now(),
       failing: this.failing,
+      isLinked: options.isLinked,
       ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
       ...(options.locale === undefined ? {} : { locale: options.locale }),
     });

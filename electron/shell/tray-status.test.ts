@@ -3,22 +3,30 @@ import { engineStatus } from './shell-test-support';
 import { describeTray, trayState } from './tray-status';
 
 const NOW = Date.UTC(2026, 10, 20, 9, 0); // a Friday
-const context = { now: NOW, timeZone: 'UTC', locale: 'en-GB', failing: false };
+const linked = (channel: string) => channel === 'sms' || channel === 'whatsapp';
+const context = { now: NOW, timeZone: 'UTC', locale: 'en-GB', failing: false, isLinked: linked };
 
 describe('trayState', () => {
   it('says the most pressing thing: a channel down, then what needs the owner, then paused', () => {
     const down = { channel: 'whatsapp' as const, state: 'down' as const, reason: null };
-    expect(trayState(engineStatus({ pausedByOwner: true, unknownDeliveries: 1, channels: [down] }), false)).toBe('channel-down');
-    expect(trayState(engineStatus({ pausedByOwner: true, unknownDeliveries: 1 }), false)).toBe('attention');
-    expect(trayState(engineStatus({ pausedByOwner: true }), true)).toBe('attention');
-    expect(trayState(engineStatus({ state: 'waiting-for-channel' }), false)).toBe('attention');
-    expect(trayState(engineStatus({ pausedByOwner: true, state: 'paused' }), false)).toBe('paused');
-    expect(trayState(engineStatus({ state: 'running' }), false)).toBe('sending');
-    expect(trayState(engineStatus({ state: 'idle' }), false)).toBe('sending');
+    expect(trayState(engineStatus({ pausedByOwner: true, unknownDeliveries: 1, channels: [down] }), false, linked)).toBe('channel-down');
+    expect(trayState(engineStatus({ pausedByOwner: true, unknownDeliveries: 1 }), false, linked)).toBe('attention');
+    expect(trayState(engineStatus({ pausedByOwner: true }), true, linked)).toBe('attention');
+    expect(trayState(engineStatus({ state: 'waiting-for-channel' }), false, linked)).toBe('attention');
+    expect(trayState(engineStatus({ pausedByOwner: true, state: 'paused' }), false, linked)).toBe('paused');
+    expect(trayState(engineStatus({ state: 'running' }), false, linked)).toBe('sending');
+    expect(trayState(engineStatus({ state: 'idle' }), false, linked)).toBe('sending');
+  });
+
+  it('calls only a linked channel "down"', () => {
+    const whatsappDown = engineStatus({ channels: [{ channel: 'whatsapp', state: 'down', reason: 'WhatsApp is not linked.' }] });
+    expect(trayState(whatsappDown, false, linked)).toBe('channel-down');
+    expect(trayState(whatsappDown, false, (channel) => channel === 'sms')).toBe('sending');
+    expect(describeTray(whatsappDown, { ...context, isLinked: (channel) => channel === 'sms' }).detail).toBe('Nothing is scheduled.');
   });
 
   it('does not call a channel that is connecting or not set up "down"', () => {
-    expect(trayState(engineStatus({ channels: [{ channel: 'whatsapp', state: 'connecting', reason: null }, { channel: 'sms', state: 'not-configured', reason: null }] }), false)).toBe('sending');
+    expect(trayState(engineStatus({ channels: [{ channel: 'whatsapp', state: 'connecting', reason: null }, { channel: 'sms', state: 'not-configured', reason: null }] }), false, linked)).toBe('sending');
   });
 });
 

@@ -2,7 +2,8 @@
  * What the tray shows for the engine's state (`engine.status`): which image, the tooltip, and the
  * status line of its menu. Pure. The image says the most pressing thing first:
  *
- *   channel-down  a channel the owner set up is down (WhatsApp dropped, the gateway unreachable);
+ *   channel-down  a linked channel is down (WhatsApp dropped, the gateway unreachable); one never
+ *                 linked is not an outage (shell-settings.ts);
  *   attention     something waits for the owner: deliveries with an unknown outcome to review,
  *                 a streak of failed sends, or due messages that cannot go out until they act
  *                 (a sequence without a channel);
@@ -33,14 +34,20 @@ export interface TrayStatusContext {
   locale?: string;
   /** A streak of failed sends was noticed (alert-rules.ts). */
   failing: boolean;
+  /** Whether a channel has been linked (only those can be "down"). */
+  isLinked: (channel: string) => boolean;
 }
 
 /** Windows cuts tray tooltips at 127 characters. */
 const TOOLTIP_MAX = 127;
 const APP_NAME = 'Sequence Automation';
 
-export function trayState(status: EngineStatus, failing: boolean): TrayState {
-  if (status.channels.some((channel) => channel.state === 'down')) return 'channel-down';
+function linkedDown(status: EngineStatus, isLinked: (channel: string) => boolean): EngineStatus['channels'] {
+  return status.channels.filter((channel) => channel.state === 'down' && isLinked(channel.channel));
+}
+
+export function trayState(status: EngineStatus, failing: boolean, isLinked: (channel: string) => boolean): TrayState {
+  if (linkedDown(status, isLinked).length > 0) return 'channel-down';
   if (status.unknownDeliveries > 0 || failing || status.state === 'waiting-for-channel') return 'attention';
   if (status.pausedByOwner) return 'paused';
   return 'sending';
@@ -68,11 +75,11 @@ export function describeTray(status: EngineStatus | null, context: TrayStatusCon
   if (status.pausedByOwner) first = 'Sending paused';
   else if (status.nextSendAt !== null) first = `Next send ${when(status.nextSendAt, context)}`;
   else first = 'Nothing scheduled';
-  const down = status.channels.filter((channel) => channel.state === 'down');
+  const down = linkedDown(status, context.isLinked);
   const downWords = down.map((channel) => channel.reason ?? `${channelName(channel.channel)} is down.`).join(' ');
   const detail = [downWords, status.detail].filter((part) => part !== '').join(' ');
   return {
-    state: trayState(status, context.failing),
+    state: trayState(status, context.failing, context.isLinked),
     tooltip: truncate(`${APP_NAME}: ${detail}`, TOOLTIP_MAX),
     statusLine: `${first} · ${sent}`,
     detail: truncate(detail, 90),
