@@ -55,6 +55,16 @@ import {
   WhatsAppStatusSchema,
 } from './schemas/channels';
 export * from './schemas/channels';
+import {
+  BackupIdSchema,
+  BackupListSchema,
+  BackupSchema,
+  LogsFolderSchema,
+  RestoreResultSchema,
+  SequenceFileSchema,
+  SequenceImportInputSchema,
+} from './schemas/data-safety';
+export * from './schemas/data-safety';
 
 // ---------------------------------------------------------------------------------------------
 // Limits a shop owner can run into; the UI shows the same numbers.
@@ -406,6 +416,25 @@ export const contract = {
   'deliveries.list': { input: DeliveriesListInputSchema, output: page(DeliverySchema) },
   /** For an `unknown` delivery (a crash hid whether it went out): send again, or mark as sent. */
   'deliveries.resolve': { input: DeliveryResolveInputSchema, output: DeliverySchema },
+
+  /** The database's backups (automatic daily ones, the owner's, the copies kept before a restore), newest first. */
+  'backups.list': { input: z.strictObject({}), output: BackupListSchema },
+  /** Backs the database up now (SQLite's online backup: sending goes on meanwhile). */
+  'backups.create': { input: z.strictObject({}), output: BackupSchema },
+  /**
+   * Replaces the database with a backup (the UI asks first): the core stops, keeps a copy of the
+   * current database, restarts on the backup, and carries over what went out since it was taken.
+   */
+  'backups.restore': { input: z.strictObject({ id: BackupIdSchema }), output: RestoreResultSchema },
+  /** One sequence with its messages and attachments as one zip file (base64, like `media.add`). */
+  'sequences.export': { input: ById, output: SequenceFileSchema },
+  /** Adds the sequence a file holds (checked whole first; a taken name gets "(imported)"). */
+  'sequences.import': {
+    input: SequenceImportInputSchema,
+    output: z.object({ sequence: SequenceSummarySchema, renamedFrom: z.string().nullable() }),
+  },
+  /** Where the log files are; the desktop app also opens the folder. */
+  'app.openLogsFolder': { input: z.strictObject({}), output: LogsFolderSchema },
 } as const;
 
 export type Contract = typeof contract;

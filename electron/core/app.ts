@@ -33,9 +33,15 @@ import type { ServiceDeps } from './services/service-deps';
 import { SettingsService, detectMachineCountry } from './services/settings-service';
 import { SubscriberService } from './services/subscriber-service';
 import { openStore } from './store/store';
+import type { RestoreResult } from '../../shared/contract';
+import { BACKUPS_DIR_NAME } from './backup/backup-files';
+import { BackupService } from './backup/backup-service';
+import { createDataSafetyActions } from './backup/data-safety-actions';
+import { SequenceFileService } from './sequence-file/sequence-file-service';
 
 export const DATABASE_FILE_NAME = 'sequence-automation.db';
 export const MEDIA_DIR_NAME = 'media';
+export const LOGS_DIR_NAME = 'logs';
 
 export interface CoreAppOptions {
   /** Created if missing; DB at <dataDir>/sequence-automation.db; media files in <dataDir>/media/. */
@@ -68,6 +74,19 @@ export interface CoreAppOptions {
   whatsappFindBrowser?: () => BrowserLookup;
   /** Where customers' incoming messages go (the inbound handling). Tests pass their own; see the SLOT in openCoreApp. */
   incomingSink?: IncomingMessageSink;
+  /** Data safety (core/backup/): the daily backup, the logs folder, restoring a backup. */
+  dataSafety?: {
+    /** Take the daily backup (default off for a bare CoreApp; the CoreHost turns it on). */
+    dailyBackups?: boolean;
+    /** The timers of the daily backup check. Default: Node's (never `timers`, which tests drive through days). */
+    backupTimers?: Timers;
+    /** Where the log files are. Default: `<dataDir>/logs`. */
+    logsDir?: string;
+    /** Opens a folder in the file manager (Electron: shell.openPath). Absent in headless: the owner is shown the path. */
+    openFolder?: (folder: string) => Promise<void>;
+    /** Restores a backup: given by the CoreHost, which can restart the core (core-host.ts). */
+    restore?: (backupId: string) => Promise<RestoreResult>;
+  };
 }
 
 export interface CoreApp {
@@ -152,10 +171,13 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };
     const imports = createImportService({ ...deps, dbPath, settings, ...worker });
     const csvExports = createExportService({ ...deps, dbPath, settings, ...worker });
+    const media = new MediaService(deps, mediaDir);
+    const backups = new BackupService({ store, clock, logger, backupsDir: path.join(dataDir, BACKUPS_DIR_NAME), timeZone: () => settings.sendingContext().timeZone });
+    const safety = options.dataSafety ?? {};
     const handlers = createApiHandlers({
       sequences: new SequenceService(deps),
       messages: new MessageService(deps, settings),
-      media: new MediaService(deps, mediaDir),
+      media,
       settings,
       schedulePreview: new SchedulePreviewService(deps, settings),
       contacts: new ContactService(deps, settings),
@@ -167,19 +189,28 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       engine,
       deliveries: new DeliveryService(deps, engine),
       appInfo: { version: options.version, dataDir, shell: options.shell, machineTimeZone },
+      backups,
+      sequenceFiles: new SequenceFileService(deps, media, mediaDir, options.version),
+      dataSafety: createDataSafetyActions({
+        logsDir: safety.logsDir ?? path.join(dataDir, LOGS_DIR_NAME),
+        logger,
+        ...(safety.openFolder === undefined ? {} : { openFolder: safety.openFolder }),
+        ...(safety.restore === undefined ? {} : { restore: safety.restore }),
+      }),
     });
     let closed: Promise<void> | null = null;
     const close = (): void => {
       if (closed !== null) return;
       // Both stop at once (nothing touches the database afterwards); aborted sends settle later.
       // The WhatsApp browser closes meanwhile.
-      closed = Promise.all([engine.stop(), recompute.stop(), whatsapp.close()]).then(() => undefined);
+      closed = Promise.all([engine.stop(), recompute.stop(), whatsapp.close(), backups.stop()]).then(() => undefined);
       channels.close();
       // A running import is cancelled (its worker rolls back on its own connection).
       imports.close().catch((error: unknown) => logger.error('Could not stop the running import', { error: String(error) }));
       store.close();
     };
     recompute.start();
+    if (safety.dailyBackups === true) backups.startDaily(safety.backupTimers ?? systemTimers);
     // A linked WhatsApp reconnects by itself.
     whatsapp.start();
     if (options.engine?.autoStart !== false) {

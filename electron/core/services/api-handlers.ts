@@ -14,6 +14,9 @@ import type { SchedulePreviewService } from './schedule-preview-service';
 import type { SequenceService } from './sequence-service';
 import type { SettingsService } from './settings-service';
 import type { SubscriberService } from './subscriber-service';
+import type { BackupService } from '../backup/backup-service';
+import type { DataSafetyActions } from '../backup/data-safety-actions';
+import type { SequenceFileService } from '../sequence-file/sequence-file-service';
 
 /**
  * One function per contract method. Inputs arrive already parsed by the transport (defaults
@@ -39,6 +42,9 @@ export interface ApiServices {
   readonly engine: DeliveryEngine;
   readonly deliveries: DeliveryService;
   readonly appInfo: AppInfo;
+  readonly backups: BackupService;
+  readonly sequenceFiles: SequenceFileService;
+  readonly dataSafety: DataSafetyActions;
 }
 
 // SCAFFOLD (issue 8, in progress this session): replaced as each channel lands.
@@ -109,5 +115,12 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
 
     'deliveries.list': (input) => deliveries.list(input),
     'deliveries.resolve': (input) => deliveries.resolve(input),
+
+    'backups.list': () => services.backups.list(),
+    'backups.create': () => services.backups.create('manual'),
+    'backups.restore': ({ id }) => services.dataSafety.restore(id),
+    'sequences.export': ({ id }) => services.sequenceFiles.export(id),
+    'sequences.import': (input) => services.sequenceFiles.import(input),
+    'app.openLogsFolder': () => services.dataSafety.openLogsFolder(),
   };
 }

@@ -12,12 +12,15 @@ import path from 'node:path';
 import { LIMITS, type ParsedInput } from '../../../shared/contract';
 import type { Media } from '../../../shared/domain';
 import { AppError, validation } from '../errors';
-import { mediaFilePath } from '../store/media-repository';
+import { mediaFilePath, type NewMedia } from '../store/media-repository';
 import { displayFileName } from './media-file-name';
 import { detectMediaType } from './media-type';
 import type { ServiceDeps } from './service-deps';
 
 const TEMP_PREFIX = '.incoming-';
+
+/** A checked file in the media folder, not yet recorded. */
+export type StoredMediaFile = Omit<NewMedia, 'createdAt'>;
 
 export class MediaService {
   constructor(
@@ -30,11 +33,25 @@ export class MediaService {
 
   async add(input: ParsedInput<'media.add'>): Promise<Media> {
     const bytes = decodeBase64Strict(input.dataBase64);
+    const stored = await this.storeFile(bytes, input.fileName);
+    const { store, events } = this.deps;
+    // Find-or-insert in one transaction: two uploads of the same file settle on one row.
+    const result = store.write(() => this.record(stored));
+    if (result.inserted) events.dataChanged('media');
+    return result.media;
+  }
+
+  /**
+   * Checks the bytes (size, real type) and writes them into the content-addressed folder; the row
+   * is `record`'s job, so a caller can record several files in its own transaction (a sequence
+   * import). An unrecorded file is harmless: nothing refers to it.
+   */
+  async storeFile(bytes: Buffer, fileName: string): Promise<StoredMediaFile> {
     if (bytes.length === 0) throw validation('The file is empty.', 'dataBase64');
     if (bytes.length > LIMITS.mediaBytesMax) {
       throw new AppError('TOO_LARGE', 'Files can be at most 16 MB', 'dataBase64');
     }
-    const type = detectMediaType(bytes, input.fileName);
+    const type = detectMediaType(bytes, fileName);
     if (type === null) {
       throw validation(
         "This file type can't be sent. Attach an image (JPEG, PNG, GIF, WebP), a video (MP4, 3GP, MOV), " +
@@ -44,25 +61,22 @@ export class MediaService {
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     await this.writeFile(mediaFilePath(this.mediaDir, sha256, type.extension), bytes);
+    return {
+      sha256,
+      fileName: displayFileName(fileName, type.extension),
+      mimeType: type.mimeType,
+      kind: type.kind,
+      extension: type.extension,
+      sizeBytes: bytes.length,
+    };
+  }
 
-    const { store, clock, events } = this.deps;
-    // Find-or-insert in one transaction: two uploads of the same file settle on one row.
-    const result = store.write(() => {
-      const existing = store.media.findBySha256(sha256);
-      if (existing !== undefined) return { media: existing.media, inserted: false };
-      const stored = store.media.insert({
-        sha256,
-        fileName: displayFileName(input.fileName, type.extension),
-        mimeType: type.mimeType,
-        kind: type.kind,
-        extension: type.extension,
-        sizeBytes: bytes.length,
-        createdAt: clock.now(),
-      });
-      return { media: stored.media, inserted: true };
-    });
-    if (result.inserted) events.dataChanged('media');
-    return result.media;
+  /** The row of a file `storeFile` wrote: the existing one for the same content, else a new one. Call inside a transaction. */
+  record(stored: StoredMediaFile): { media: Media; inserted: boolean } {
+    const { store, clock } = this.deps;
+    const existing = store.media.findBySha256(stored.sha256);
+    if (existing !== undefined) return { media: existing.media, inserted: false };
+    return { media: store.media.insert({ ...stored, createdAt: clock.now() }).media, inserted: true };
   }
 
   /** A crash between writing and renaming leaves a temp file behind; it is never referenced. */

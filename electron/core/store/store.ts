@@ -34,6 +34,11 @@ export interface Store {
    * an `await` inside would commit before the awaited work ran.
    */
   write<T>(work: () => T): T;
+  /**
+   * A consistent copy of the whole database at `filePath` with SQLite's online backup API: it is
+   * copied in small steps between other work, and writes meanwhile are folded into the copy.
+   */
+  backupTo(filePath: string): Promise<void>;
   close(): void;
 }
 
@@ -55,6 +60,9 @@ export function openStore(filePath: string): Store {
       whatsappIdentities: new WhatsAppIdentityRepository(db),
       // better-sqlite3 rolls back and throws if `work` returns a Promise.
       write: <T>(work: () => T): T => db.transaction(work).immediate(),
+      backupTo: async (filePath: string): Promise<void> => {
+        await db.backup(filePath);
+      },
       close: () => {
         if (db.open) db.close();
       },
