@@ -129,6 +129,15 @@ describe('HttpTemplateChannel against a fake gateway', () => {
       expect(await make().send(message())).toMatchObject({ ok: false, error: { kind: 'transient', detail: `HTTP ${status}: queue full`, retryAfterMs: 30_000 } });
     });
 
+    it('reads a Retry-After given as a date', async () => {
+      gateway.failNext(503, { headers: { 'Retry-After': new Date(Date.now() + 120_000).toUTCString() } });
+      const result = await make().send(message());
+      const wait = !result.ok ? (result.error.retryAfterMs ?? 0) : 0;
+      // The header has whole seconds: between 119 and 120 s from when it was written.
+      expect(wait).toBeGreaterThan(115_000);
+      expect(wait).toBeLessThanOrEqual(120_000);
+    });
+
     it.each([400, 401, 404, 422])('HTTP %i is permanent and quotes the gateway', async (status) => {
       gateway.failNext(status, { body: 'bad number' });
       const result = await make().send(message());

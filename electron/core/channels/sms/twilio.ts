@@ -29,8 +29,9 @@
  * - 400 with a code: 21211/21614/21401 (not a valid / not a mobile number) → permanent
  *   'invalid-number'; 21610 (the customer replied STOP to the Twilio number) → permanent; a problem
  *   with the sender (21212, 21603, 21606, 21659, 21660, 21705, 21708, 21709) → channel-down, since
- *   every message would fail the same way until the owner fixes the settings; other 4xx → permanent
- *   with Twilio's message.
+ *   every message would fail the same way until the owner fixes the settings (the probe reads the
+ *   account, not the sender, so until then the engine tries one message about once a minute,
+ *   without counting attempts); other 4xx → permanent with Twilio's message.
  * SMS carries no files (MMS needs a public media URL this app does not have): a message with media
  * goes out as its text only, with a `note` saying so.
  */
