@@ -74,7 +74,7 @@ function start(): void {
   const dispatch = createDispatcher(core.handlers, logger);
   const shell = startDesktopShell({
     api: electronApi,
-    core: shellCoreFor(core, dispatch),
+    core: shellCoreFor(core, dispatch, () => core.engine),
     paths: { preload: paths.preload, rendererIndex: paths.rendererIndex, resourcesDir: resourcesDir(where), userData: dataDir },
     loginItem: loginItemFor(app, { isPackaged: app.isPackaged, platform: process.platform, env: process.env, homeDir: os.homedir(), execPath: process.execPath }),
     startHidden: launchedAtLogin(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin),

@@ -25,7 +25,7 @@ describe('shellCoreFor', () => {
   });
 
   it('pauses and resumes the engine, and the shell hears its status', async () => {
-    const shellCore = shellCoreFor(core, createDispatcher(core.handlers, silentLogger));
+    const shellCore = shellCoreFor(core, createDispatcher(core.handlers, silentLogger), () => core.engine);
     const heard: EngineStatus[] = [];
     const stop = shellCore.on('engine.status', (status) => heard.push(status));
     expect((await shellCore.engineStatus()).pausedByOwner).toBe(false);
@@ -39,7 +39,7 @@ describe('shellCoreFor', () => {
   });
 
   it('settles, closes and reports closed, as the quit sequence expects', async () => {
-    const shellCore = shellCoreFor(core, createDispatcher(core.handlers, silentLogger));
+    const shellCore = shellCoreFor(core, createDispatcher(core.handlers, silentLogger), () => core.engine);
     await shellCore.settleSends();
     shellCore.close();
     await shellCore.closed;

@@ -1,5 +1,7 @@
 /**
- * The core as the desktop shell sees it (`ShellCore`), bound to a running CoreApp. Reads and the
+ * The core as the desktop shell sees it (`ShellCore`), bound to a CoreApp — or to anything shaped
+ * like one whose engine may be replaced while it runs (a host that restarts the core to restore a
+ * backup: pass `engine` as a getter of the current one). Reads and the
  * pause/resume go through the dispatcher — the same path as the window's calls, so inputs are
  * parsed and outputs checked against the contract — and a failure becomes an Error with the
  * owner-readable message.
@@ -9,11 +11,23 @@
  * the burst, which the quit sequence's time limit cuts short.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import type { CoreApp } from '../core/app';
+import type { DeliveryEngine } from '../core/engine/delivery-engine';
+import type { EventBus } from '../core/events';
 import type { Dispatch } from '../core/transport/dispatch';
 import type { ShellCore } from './desktop-shell';
 
-export function shellCoreFor(core: CoreApp, dispatch: Dispatch): ShellCore {
+/** What of the core the shell holds: CoreApp has it all; a restarting host has it too. */
+export interface ShellCoreSource {
+  readonly events: EventBus;
+  close(): void;
+  readonly closed: Promise<void>;
+}
+
+export function shellCoreFor(
+  core: ShellCoreSource,
+  dispatch: Dispatch,
+  engine: () => Pick<DeliveryEngine, 'resumedFromSleep' | 'waitForIdle'>,
+): ShellCore {
   const call = async <M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
     const { result } = await dispatch(method, input);
     if (!result.ok) throw new Error(result.error.message);
@@ -27,8 +41,8 @@ export function shellCoreFor(core: CoreApp, dispatch: Dispatch): ShellCore {
     channels: () => call('channels.list', {}),
     recentDeliveries: async (limit) => (await call('deliveries.list', { limit })).rows,
     on: (event, listener) => core.events.on(event, listener),
-    resumedFromSleep: () => core.engine.resumedFromSleep(),
-    settleSends: () => core.engine.waitForIdle(),
+    resumedFromSleep: () => engine().resumedFromSleep(),
+    settleSends: () => engine().waitForIdle(),
     close: () => core.close(),
     get closed() {
       return core.closed;
