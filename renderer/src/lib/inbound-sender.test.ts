@@ -17,6 +17,6 @@ describe('senderName and senderDetail', () => {
   it('calls a customer known only by a WhatsApp privacy id a WhatsApp contact', () => {
     const message = { contactName: '', fromPhone: null, fromWhatsappId: '123456789@lid' };
     expect(senderName(message)).toBe('WhatsApp contact');
-    expect(senderDetail(message)).toBe('Number not shared (WhatsApp privacy)');
+    expect(senderDetail(message)).toBe('Number not shared');
   });
 });

@@ -10,5 +10,5 @@ export function senderName(message: Pick<InboundMessage, 'contactName' | 'fromPh
 export function senderDetail(message: Pick<InboundMessage, 'contactName' | 'fromPhone' | 'fromWhatsappId'>): string | null {
   const named = (message.contactName ?? '').trim() !== '';
   if (message.fromPhone !== null) return named ? message.fromPhone : null;
-  return message.fromWhatsappId !== null ? 'Number not shared (WhatsApp privacy)' : null;
+  return message.fromWhatsappId !== null ? 'Number not shared' : null;
 }

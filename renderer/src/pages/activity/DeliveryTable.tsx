@@ -12,8 +12,8 @@ import { displayName } from '../../lib/people-format';
 import { deliveryTimes } from './delivery-times';
 
 const COLUMNS: readonly VirtualColumn<never>[] = [
-  { key: 'when', label: 'When', width: '168px' },
-  { key: 'status', label: 'Status', width: '120px' },
+  { key: 'when', label: 'When', width: '156px' },
+  { key: 'status', label: 'Status', width: '164px' },
   { key: 'message', label: 'Message', width: '20%' },
   { key: 'to', label: 'To', width: '17%' },
   { key: 'text', label: 'Text' },

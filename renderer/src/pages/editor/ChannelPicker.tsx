@@ -7,7 +7,6 @@ import { useId, useState } from 'react';
 import type { SequenceSummary } from '../../../../shared/domain';
 import { errorMessage } from '../../api';
 import { Icon } from '../../components/Icon';
-import { StatePill } from '../../components/StatePill';
 import { Switch } from '../../components/Switch';
 import { choiceOf, smsDropsMedia, updateFor, usesChannel, type ChannelChoice } from '../../lib/channel-choice';
 import { whatsAppStateView } from '../../lib/whatsapp-labels';
@@ -67,6 +66,8 @@ export function ChannelPicker({ sequence }: { sequence: SequenceSummary }) {
         disabled={saving}
         data-testid="sequence-channel"
         data-choice={choice}
+        data-whatsapp-state={whatsapp?.state}
+        title={whatsappView ? `WhatsApp: ${whatsappView.label}` : undefined}
       >
         <option value="">Choose how to send…</option>
         <option value="test">Test mode — nothing is really sent</option>
@@ -74,11 +75,6 @@ export function ChannelPicker({ sequence }: { sequence: SequenceSummary }) {
         <option value="whatsapp-sms">WhatsApp, else SMS{whatsappSuffix}</option>
         <option value="sms">SMS</option>
       </select>
-      {usesChannel(sequence, 'whatsapp') && whatsapp && whatsappView ? (
-        <a href={CHANNELS_HREF} className="channel-picker-state" title="WhatsApp settings">
-          <StatePill label={`WhatsApp: ${whatsappView.short}`} tone={whatsappView.tone} state={whatsapp.state} testId="sequence-whatsapp-state" />
-        </a>
-      ) : null}
     </div>
   );
 }
@@ -107,7 +103,7 @@ export function StopOnReplyToggle({ sequence }: { sequence: SequenceSummary }) {
       <Switch
         checked={sequence.stopOnReply}
         label={`Stop when the customer replies: ${sequence.name}`}
-        text="Stop when the customer replies"
+        text="Stop on reply"
         onChange={change}
         disabled={saving}
         testId="sequence-stop-on-reply"

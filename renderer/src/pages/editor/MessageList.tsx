@@ -92,11 +92,15 @@ export function MessageList({ messages, smsDropsMedia, onMove, onToggle, onEdit,
               {message.media && smsDropsMedia !== null ? (
                 <span
                   className="meta-item meta-warning"
-                  title={smsDropsMedia === 'always' ? 'This sequence sends by SMS.' : 'When this message goes by SMS instead of WhatsApp.'}
+                  title={
+                    smsDropsMedia === 'always'
+                      ? 'SMS carries text only: the attachment is not sent (this sequence sends by SMS).'
+                      : 'SMS carries text only: the attachment is not sent when this message goes by SMS instead of WhatsApp.'
+                  }
                   data-testid="message-sms-media-warning"
                 >
                   <Icon name="alert" />
-                  SMS carries text only: the attachment is not sent
+                  Attachment not sent by SMS
                 </span>
               ) : null}
             </div>

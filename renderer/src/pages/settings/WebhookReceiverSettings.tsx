@@ -79,7 +79,7 @@ export function WebhookReceiverSettings() {
       {receiver ? (
         <>
           {receiver.state === 'failed' ? (
-            <p className="form-error" role="alert" data-testid="receiver-reason">
+            <p className="form-error card-alert" role="alert" data-testid="receiver-reason">
               {receiver.reason ?? 'It stopped for a reason it did not say.'}
             </p>
           ) : null}
@@ -148,6 +148,7 @@ function ReceiverFacts({ receiver }: { receiver: WebhookReceiverStatus }) {
           {registered.message}
         </p>
       ) : null}
+      <div className="settings-divider" />
     </div>
   );
 }

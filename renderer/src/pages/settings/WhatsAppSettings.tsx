@@ -95,10 +95,8 @@ function WhatsAppBody({ whatsapp }: { whatsapp: WhatsAppStatus }) {
       {whatsapp.state === 'disconnected' && whatsapp.loggedOutByPhone ? (
         <div className="notice notice-warning" role="alert" data-testid="whatsapp-logged-out">
           <p className="notice-title">The phone logged this device out — link again</p>
-          <p>
-            {whatsapp.reason ?? 'This computer was removed from the phone’s linked devices, or the session expired.'} Messages that go by
-            WhatsApp wait until you link again.
-          </p>
+          <p>{whatsapp.reason ?? 'This computer was removed from the phone’s linked devices, or the session expired.'}</p>
+          <p>Messages that go by WhatsApp wait until you link again.</p>
         </div>
       ) : null}
 
