@@ -16,3 +16,12 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** Every event to each of `loggers` (e.g. the log file and the console). */
+export function combineLoggers(...loggers: Logger[]): Logger {
+  return {
+    info: (message, details) => loggers.forEach((logger) => logger.info(message, details)),
+    warn: (message, details) => loggers.forEach((logger) => logger.warn(message, details)),
+    error: (message, details) => loggers.forEach((logger) => logger.error(message, details)),
+  };
+}

@@ -124,15 +124,15 @@ describe('backups.restore', () => {
 
   it('restores a backup taken while a send was in flight: nothing reaches the gateway twice, nothing is lost', async () => {
     const { sequenceId, phones } = await setUpSending();
-    let backup: MethodOutput<'backups.create'> | null = null;
+    const during: { backup: MethodOutput<'backups.create'> | null } = { backup: null };
     // The backup is taken in the middle of the first send: it holds that delivery as claimed.
     intercept = async (url, init) => {
-      backup = await call('backups.create', {});
+      during.backup = await call('backups.create', {});
       return fetch(url, init);
     };
     await timers.runUntil(settle, START + 6 * HOUR, () => gate.messages.size >= 2 * SUBSCRIBERS);
     expect(gate.messages.size).toBe(2 * SUBSCRIBERS);
-    const taken: MethodOutput<'backups.create'> | null = backup;
+    const taken = during.backup;
     if (taken === null) throw new Error('no backup was taken');
     const postsBeforeRestore = posts();
 
@@ -163,26 +163,25 @@ describe('backups.restore', () => {
     const backup = await call('backups.create', {});
     await timers.runUntil(settle, START + 6 * HOUR, () => gate.messages.size >= SUBSCRIBERS + 2);
     // The next send reaches the gateway, then the restore stops the app before it hears back.
-    let restoring: Promise<MethodOutput<'backups.restore'>> | null = null;
-    let interruptedKey: string | null = null;
+    const during: { restoring: Promise<MethodOutput<'backups.restore'>> | null; key: string | null } = { restoring: null, key: null };
     intercept = async (url, init) => {
       await fetch(url, init);
-      interruptedKey = (JSON.parse(String(init?.body)) as { id: string }).id;
-      restoring = call('backups.restore', { id: backup.id });
+      during.key = (JSON.parse(String(init?.body)) as { id: string }).id;
+      during.restoring = call('backups.restore', { id: backup.id });
       const signal = init?.signal;
       if (signal === null || signal === undefined) throw new Error('the send has no abort signal');
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       throw new DOMException('The operation was aborted.', 'AbortError');
     };
-    await timers.runUntil(settle, START + 6 * HOUR, () => restoring !== null);
-    const started: Promise<MethodOutput<'backups.restore'>> | null = restoring;
+    await timers.runUntil(settle, START + 6 * HOUR, () => during.restoring !== null);
+    const started = during.restoring;
     if (started === null) throw new Error('the restore did not start');
     const result = await started;
     expect(result.carriedOver).toMatchObject({ sent: SUBSCRIBERS + 1, inFlight: 1 });
 
     await timers.runUntil(settle, START + 5 * 24 * HOUR);
     expectEachMessageOnce(phones);
-    expect(gate.messages.has(interruptedKey ?? '')).toBe(true);
+    expect(gate.messages.has(during.key ?? '')).toBe(true);
     // The interrupted one was offered again under its key and the gateway dropped the repeat.
     expect(posts()).toBe(3 * SUBSCRIBERS + 1);
     const activity = await call('deliveries.list', { limit: 100 });

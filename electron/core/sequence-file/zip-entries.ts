@@ -42,7 +42,12 @@ export function readZipEntries(zip: Buffer, limits: ZipLimits, accept: (name: st
         file.close();
         reject(error);
       };
-      file.on('error', (error: unknown) => fail(new ZipRejected('This sequence file is damaged and cannot be read.', errorMessage(error))));
+      file.on('error', (error: unknown) => {
+        const detail = errorMessage(error);
+        // yauzl's wording for names like `../x`, `/etc/x` or `a\\b` (validateFileName).
+        const badName = /^(invalid characters in fileName|absolute path|invalid relative path):/.test(detail);
+        fail(new ZipRejected(badName ? 'This sequence file holds a file name that points outside it, so it is not opened.' : 'This sequence file is damaged and cannot be read.', detail));
+      });
       file.on('end', () => resolve(entries));
       file.on('entry', (entry: yauzl.Entry) => {
         const name = entry.fileName;
