@@ -95,6 +95,51 @@ describe('startHeadless (real core, real HTTP)', () => {
     });
   });
 
+  it('backs up and restores over HTTP: the core restarts under the same server and event stream', async () => {
+    const server = await start();
+    await call(server, 'sequences.create', { name: 'In the backup' });
+    const backup = (await call(server, 'backups.create', {})) as { body: { ok: true; value: { id: string; kind: string } } };
+    expect(backup.body.value.kind).toBe('manual');
+    await call(server, 'sequences.create', { name: 'After the backup' });
+
+    const abort = new AbortController();
+    const stream = await fetch(`${server.url}/api/events?token=${TOKEN}`, { signal: abort.signal });
+    const body = stream.body;
+    if (!body) throw new Error('no event stream');
+    const readUntil = sseReader(body);
+    await readUntil(': connected');
+
+    expect(await call(server, 'backups.restore', { id: backup.body.value.id })).toMatchObject({
+      status: 200,
+      body: { ok: true, value: { restored: { id: backup.body.value.id }, safetyCopy: { kind: 'before-restore' }, sendingPaused: false } },
+    });
+    // Every view is told to refresh, on the stream it opened before the restart …
+    await readUntil('event: data.changed\ndata: {"tables":["sequences","messages"');
+    expect(await call(server, 'sequences.list', {})).toMatchObject({ body: { ok: true, value: [{ name: 'In the backup' }] } });
+    // … which goes on carrying the new core's events.
+    await call(server, 'sequences.create', { name: 'After the restore' });
+    await readUntil('event: data.changed\ndata: {"tables":["sequences"]}');
+    abort.abort();
+
+    expect(await call(server, 'backups.restore', { id: 'sequence-automation-20000101T000000000Z-manual.db' })).toMatchObject({
+      status: 404,
+      body: { ok: false, error: { code: 'NOT_FOUND' } },
+    });
+    expect(await call(server, 'backups.restore', { id: '../sequence-automation.db' })).toMatchObject({ status: 400, body: { ok: false, error: { code: 'VALIDATION', field: 'id' } } });
+  });
+
+  it('names the logs folder (headless cannot open it) and writes the log file there', async () => {
+    const server = await start();
+    expect(await call(server, 'app.openLogsFolder', {})).toMatchObject({
+      status: 200,
+      body: { ok: true, value: { path: path.join(dataDir, 'logs'), opened: false } },
+    });
+    await call(server, 'backups.create', {});
+    await server.close();
+    const log = fs.readFileSync(path.join(dataDir, 'logs', 'sequence-automation.log'), 'utf8');
+    expect(log).toMatch(/"level":"info".*"msg":"Backup written"/);
+  });
+
   it('fails to start, with a readable reason, when the port is taken', async () => {
     const first = await start();
     const failure = await start(first.port, path.join(tmp, 'other-data')).then(

@@ -3,12 +3,18 @@
  * nothing — if the server cannot listen, the database is closed again before the error surfaces.
  * One process per data folder (data-folder-lock.ts): a second one is refused before it opens the
  * database, so it cannot "recover" the first one's sends in flight.
+ *
+ * The core runs in a CoreHost (core/core-host.ts), so restoring a backup restarts it under the
+ * same HTTP server and event stream. What happens is also written to rotating log files in
+ * `<data>/logs/` (core/logging/file-logger.ts) besides the logger the caller passes.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { openCoreApp, type CoreApp } from '../core/app';
+import { LOGS_DIR_NAME } from '../core/app';
+import { openCoreHost, type CoreHost } from '../core/core-host';
+import { createFileLogger } from '../core/logging/file-logger';
 import { errorMessage } from '../core/errors';
-import type { Logger } from '../core/logger';
+import { combineLoggers, type Logger } from '../core/logger';
 import { createDispatcher } from '../core/transport/dispatch';
 import { startHttpServer, type HttpServerHandle } from '../core/transport/http';
 import { lockDataFolder } from './data-folder-lock';
@@ -20,6 +26,8 @@ export interface HeadlessStartOptions extends HeadlessOptions {
   staticDir: string;
   version: string;
   logger: Logger;
+  /** Where the log files go. Default: `<dataDir>/logs`. */
+  logsDir?: string;
 }
 
 export interface RunningHeadless {
@@ -28,6 +36,8 @@ export interface RunningHeadless {
   port: number;
   /** The address to open in a browser: the UI picks the token up from the fragment. */
   openUrl: string;
+  /** The core behind the server (restartable: a restore replaces its CoreApp). */
+  core: CoreHost;
   /** Stops the HTTP server, then the delivery engine, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -40,35 +50,47 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
     });
   }
   const lock = lockDataFolder(options.dataDir);
-  let core: CoreApp;
+  const logsDir = options.logsDir ?? path.join(options.dataDir, LOGS_DIR_NAME);
+  let fileLogger: ReturnType<typeof createFileLogger>;
   try {
-    core = openCoreApp({
+    fileLogger = createFileLogger({ dir: logsDir, fallback: options.logger });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const logger = combineLoggers(options.logger, fileLogger);
+  const releaseAll = (): Promise<void> => fileLogger.close().finally(() => lock.release());
+  let core: CoreHost;
+  try {
+    core = openCoreHost({
       dataDir: options.dataDir,
       shell: 'headless',
       version: options.version,
-      logger: options.logger,
+      logger,
+      dataSafety: { logsDir },
       // Test runs only (headless-options.ts refuses the flag otherwise).
       ...(options.fakeWhatsAppUrl === undefined ? {} : fakeWhatsAppWiring(options.fakeWhatsAppUrl)),
     });
   } catch (error) {
-    lock.release();
+    logger.error('Could not start', { error: errorMessage(error) });
+    await releaseAll();
     throw error;
   }
   let server: HttpServerHandle;
   try {
     server = await startHttpServer({
-      dispatch: createDispatcher(core.handlers, options.logger),
+      dispatch: createDispatcher(core.handlers, logger),
       events: core.events,
       token: options.token,
       host: options.host,
       port: options.port,
       staticDir: options.staticDir,
-      logger: options.logger,
+      logger,
     });
   } catch (error) {
     core.close();
     // Sends cannot be in flight yet (the engine has only just started); the folder is free again.
-    lock.release();
+    await core.closed.finally(releaseAll);
     throw error;
   }
 
@@ -77,11 +99,12 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Runn
     url: server.url,
     port: server.port,
     openUrl: `${server.url}/#token=${encodeURIComponent(options.token)}`,
+    core,
     close() {
       closing ??= server.close().finally(() => {
         core.close();
         // Sends in flight were aborted; let them settle before the folder is free for another process.
-        return core.closed.finally(() => lock.release());
+        return core.closed.finally(releaseAll);
       });
       return closing;
     },
