@@ -33,6 +33,8 @@ import type { ServiceDeps } from './services/service-deps';
 import { SettingsService, detectMachineCountry } from './services/settings-service';
 import { SubscriberService } from './services/subscriber-service';
 import { openStore } from './store/store';
+import { InboundService } from './inbound/inbound-service';
+import { WebhookReceiver } from './inbound/webhook-receiver';
 import type { RestoreResult } from '../../shared/contract';
 import { BACKUPS_DIR_NAME } from './backup/backup-files';
 import { BackupService } from './backup/backup-service';
@@ -97,6 +99,10 @@ export interface CoreApp {
   readonly dataDir: string;
   /** The sending engine: `wake()` on resume from sleep; `start()`/`waitForIdle()` for tests. */
   readonly engine: DeliveryEngine;
+  /** Customers who write in: every inbound source hands its messages to it (`settled()` for tests). */
+  readonly inbound: InboundService;
+  /** The webhook receiver for SMS gateways (off until configured). */
+  readonly receiver: WebhookReceiver;
   /**
    * Idempotent; stops the engine (sends in flight are aborted and recovered at the next start)
    * and closes the database. `closed` settles once the aborted sends have given up.
@@ -136,19 +142,20 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       ...(options.whatsappClientFactory === undefined ? {} : { clientFactory: options.whatsappClientFactory }),
       ...(options.whatsappFindBrowser === undefined ? {} : { findBrowser: options.whatsappFindBrowser }),
     });
-    // SLOT (issue 8): where customers' WhatsApp messages go. The inbound handling (INBOUND's
-    // InboundService) is to be passed here once it exists; until then they are only logged.
-    const incomingSink: IncomingMessageSink | null = options.incomingSink ?? null;
+    // Customers' WhatsApp messages go to the inbound handling, built below once the channels
+    // it answers STOP/START through exist (nothing arrives before `whatsapp.start()`).
+    let incomingSink: IncomingMessageSink | null = options.incomingSink ?? null;
     whatsapp.channel.onIncoming((message) => {
       if (incomingSink === null) {
-        logger.info('A WhatsApp message came in; inbound handling is not wired yet', { id: message.providerMessageId });
+        logger.error('A WhatsApp message came in before the inbound handling was ready', { id: message.providerMessageId });
         return;
       }
       incomingSink.receive(message).catch((error: unknown) => logger.error('An incoming WhatsApp message could not be handled', { error: String(error) }));
     });
+    const secrets = options.secretStore ?? new FileSecretStore(dataDir);
     const channels = new ChannelRegistry({
       store,
-      secrets: options.secretStore ?? new FileSecretStore(dataDir),
+      secrets,
       events,
       clock,
       logger,
@@ -167,6 +174,21 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       mediaDir,
       whatsappSettings: () => settings.whatsapp(),
       ...(options.engine?.random === undefined ? {} : { random: options.engine.random }),
+    });
+    const inbound = new InboundService(deps, settings, channels);
+    const sink = options.incomingSink ?? inbound;
+    incomingSink = sink;
+    const receiver = new WebhookReceiver({
+      store,
+      secrets,
+      events,
+      clock,
+      logger,
+      sink,
+      twilioAuthToken: () => channels.twilioCredentials()?.authToken ?? null,
+      smsGateCredentials: () => channels.smsGateCredentials(),
+      // SLOT (ENGINE): `onSmsGateReceipt` — SMSGate's delivery reports, to be recorded by the engine.
+      ...(options.smsFetch === undefined ? {} : { fetch: options.smsFetch }),
     });
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };
     const imports = createImportService({ ...deps, dbPath, settings, ...worker });
@@ -187,6 +209,8 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       channels,
       whatsapp,
       engine,
+      inbound,
+      receiver,
       deliveries: new DeliveryService(deps, engine),
       appInfo: { version: options.version, dataDir, shell: options.shell, machineTimeZone },
       backups,
@@ -203,13 +227,14 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       if (closed !== null) return;
       // Both stop at once (nothing touches the database afterwards); aborted sends settle later.
       // The WhatsApp browser closes meanwhile.
-      closed = Promise.all([engine.stop(), recompute.stop(), whatsapp.close(), backups.stop()]).then(() => undefined);
+      closed = Promise.all([engine.stop(), recompute.stop(), whatsapp.close(), backups.stop(), receiver.close()]).then(() => undefined);
       channels.close();
       // A running import is cancelled (its worker rolls back on its own connection).
       imports.close().catch((error: unknown) => logger.error('Could not stop the running import', { error: String(error) }));
       store.close();
     };
     recompute.start();
+    receiver.start().catch((error: unknown) => logger.error('The webhook receiver could not start', { error: String(error) }));
     if (safety.dailyBackups === true) backups.startDaily(safety.backupTimers ?? systemTimers);
     // A linked WhatsApp reconnects by itself.
     whatsapp.start();
@@ -221,6 +246,8 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       events,
       dataDir,
       engine,
+      inbound,
+      receiver,
       close,
       get closed() {
         return closed ?? Promise.resolve();

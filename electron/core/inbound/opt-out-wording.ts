@@ -49,10 +49,17 @@ export const QUOTED_REPLY_CHARS = 60;
 
 /** A subscription stopped because the customer replied: 'Replied on 2 Nov 2026, 14:05: “Thanks, how much is…”'. */
 export function replyEndReason(at: number, text: string, timeZone: string): string {
-  const oneLine = text.replace(/\s+/gu, ' ').trim();
-  const chars = Array.from(oneLine);
-  const quoted = chars.length > QUOTED_REPLY_CHARS ? `${chars.slice(0, QUOTED_REPLY_CHARS).join('').trimEnd()}…` : oneLine;
-  return `Replied on ${formatDayTime(at, timeZone)}: “${quoted}”`;
+  return `Replied on ${formatDayTime(at, timeZone)}: “${quote(text)}”`;
+}
+
+/** The text on one line, at most QUOTED_REPLY_CHARS characters, cut at a word where one is near. */
+function quote(text: string): string {
+  const chars = Array.from(text.replace(/\s+/gu, ' ').trim());
+  if (chars.length <= QUOTED_REPLY_CHARS) return chars.join('');
+  let cut = chars.slice(0, QUOTED_REPLY_CHARS).join('');
+  const lastSpace = cut.lastIndexOf(' ');
+  if (chars[QUOTED_REPLY_CHARS] !== ' ' && lastSpace >= QUOTED_REPLY_CHARS * 0.6) cut = cut.slice(0, lastSpace);
+  return `${cut.trimEnd()}…`;
 }
 
 /** The consent note of a customer who wrote in first: "Wrote to the shop on WhatsApp on 2 Nov 2026, 14:05". */

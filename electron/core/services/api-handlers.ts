@@ -1,5 +1,4 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/contract';
-import { AppError } from '../errors';
 import type { AppInfo } from '../../../shared/domain';
 import type { ChannelRegistry } from '../channels/channel-registry';
 import type { WhatsAppSetup } from '../channels/whatsapp/whatsapp-setup';
@@ -14,6 +13,8 @@ import type { SchedulePreviewService } from './schedule-preview-service';
 import type { SequenceService } from './sequence-service';
 import type { SettingsService } from './settings-service';
 import type { SubscriberService } from './subscriber-service';
+import type { InboundService } from '../inbound/inbound-service';
+import type { WebhookReceiver } from '../inbound/webhook-receiver';
 import type { BackupService } from '../backup/backup-service';
 import type { DataSafetyActions } from '../backup/data-safety-actions';
 import type { SequenceFileService } from '../sequence-file/sequence-file-service';
@@ -42,14 +43,11 @@ export interface ApiServices {
   readonly engine: DeliveryEngine;
   readonly deliveries: DeliveryService;
   readonly appInfo: AppInfo;
+  readonly inbound: InboundService;
+  readonly receiver: WebhookReceiver;
   readonly backups: BackupService;
   readonly sequenceFiles: SequenceFileService;
   readonly dataSafety: DataSafetyActions;
-}
-
-// SCAFFOLD (issue 8, in progress this session): replaced as each channel lands.
-function notBuiltYet(method: string): never {
-  throw new AppError('INTERNAL', `${method} is not built yet.`);
 }
 
 /** Binds every contract method to its use case; no logic of its own. */
@@ -104,10 +102,10 @@ export function createApiHandlers(services: ApiServices): ApiHandlers {
     'whatsapp.link': () => services.whatsapp.link(),
     'whatsapp.unlink': () => services.whatsapp.unlink(),
 
-    'inbound.list': () => notBuiltYet('inbound.list'),
-    'inbound.getReceiver': () => notBuiltYet('inbound.getReceiver'),
-    'inbound.configureReceiver': () => notBuiltYet('inbound.configureReceiver'),
-    'inbound.registerSmsGateWebhook': () => notBuiltYet('inbound.registerSmsGateWebhook'),
+    'inbound.list': (input) => services.inbound.list(input),
+    'inbound.getReceiver': () => services.receiver.status(),
+    'inbound.configureReceiver': ({ config }) => services.receiver.configure(config),
+    'inbound.registerSmsGateWebhook': () => services.receiver.registerWithSmsGate(),
 
     'engine.status': () => engine.status(),
     'engine.pauseAll': () => engine.pauseAll(),

@@ -7,6 +7,7 @@ import { ContactRepository } from './contact-repository';
 import type { SqliteDatabase } from './database';
 import { openDatabase } from './database';
 import { DeliveryRepository } from './delivery-repository';
+import { InboundRepository } from './inbound-repository';
 import { MediaRepository } from './media-repository';
 import { MessageRepository } from './message-repository';
 import { migrate, type MigrationResult } from './migrations/runner';
@@ -28,6 +29,8 @@ export interface Store {
   readonly deliveries: DeliveryRepository;
   readonly recomputeQueue: RecomputeQueueRepository;
   readonly whatsappIdentities: WhatsAppIdentityRepository;
+  /** Messages customers sent the shop, and the subscription changes they make. */
+  readonly inbound: InboundRepository;
   /**
    * Runs `work` in one IMMEDIATE transaction (the write lock is taken up front, so it cannot fail
    * half-way for want of it). Anything thrown rolls everything back. `work` must be synchronous:
@@ -58,6 +61,7 @@ export function openStore(filePath: string): Store {
       deliveries: new DeliveryRepository(db),
       recomputeQueue: new RecomputeQueueRepository(db),
       whatsappIdentities: new WhatsAppIdentityRepository(db),
+      inbound: new InboundRepository(db),
       // better-sqlite3 rolls back and throws if `work` returns a Promise.
       write: <T>(work: () => T): T => db.transaction(work).immediate(),
       backupTo: async (filePath: string): Promise<void> => {

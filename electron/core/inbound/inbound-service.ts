@@ -1,0 +1,381 @@
+/**
+ * Customers who write in (issue 8): every inbound source (the WhatsApp session, SMSGate's and
+ * Twilio's webhooks) hands its messages here, and this decides, in ONE transaction per message,
+ * what each one does:
+ *
+ * 1. Stored once: a repeat of the same provider message id writes nothing and counts as done.
+ * 2. The person: found by phone, WhatsApp id or privacy id (`…@lid`), never stored twice. When a
+ *    message shows that two records are one person (a privacy id WhatsApp has now tied to a
+ *    number, a number whose privacy id was learned), they are merged onto one, the one with the
+ *    phone (else the older). A new person becomes a contact with source 'inbound', their
+ *    WhatsApp profile name, and this message as the consent record.
+ * 3. What it does:
+ *    - STOP keyword (keywords.ts): opted out of everything (`opted_out_at`), every live
+ *      subscription ends as 'unsubscribed' ("Replied STOP on …"), one confirmation goes back.
+ *      From then on nobody can subscribe them — not auto-subscription, not by hand, not a CSV —
+ *      and the engine skips them, until they write START.
+ *    - START keyword: the opt-out is lifted, with a confirmation. Ended subscriptions stay ended.
+ *    - Anything else: each live subscription in a sequence that stops on a reply is stopped
+ *      ("Replied on …: “…”").
+ *    - On a person's first message (no earlier one from them is stored), unless it is a STOP or
+ *      they are opted out: auto-subscription to each chosen sequence they are not active or
+ *      paused in and have not completed, from the message's time (never later than now), with
+ *      the first message due by the timing rules, like a subscriber added by hand.
+ *    What it did is stored on the message (the inbox shows it).
+ * 4. After the commit: the STOP/START confirmation, through the channel the message came by, with
+ *    an idempotency key derived from the provider's message id (a repeat can never send a second
+ *    one: the repeat sends only if the first try never recorded an outcome and none is in
+ *    flight). `receive` does not wait for it: a webhook is answered once the message is stored
+ *    and acted on; `settled()` waits for confirmations in flight.
+ */
+import { createHash } from 'node:crypto';
+import type { TableName } from '../../../shared/contract';
+import type { InboundAction, InboundMessage } from '../../../shared/domain';
+import type { Channel, ChannelId } from '../channels/channel';
+import { whatsAppIdKind, whatsAppIdOfPhone } from '../channels/whatsapp/whatsapp-ids';
+import { AppError, errorMessage } from '../errors';
+import type { ContactIdentity } from '../store/contact-repository';
+import type { InboxQuery } from '../store/inbound-repository';
+import { normalizePhone } from '../services/phone';
+import type { ServiceDeps } from '../services/service-deps';
+import type { SettingsService } from '../services/settings-service';
+import { subscribeContact } from '../services/subscriber-service';
+import type { IncomingMessage, IncomingMessageSink } from './incoming-message';
+import { matchKeyword } from './keywords';
+import { formatDay, inboundConsentNote, replyEndReason, stopEndReason } from './opt-out-wording';
+
+/** What the service needs of the channel registry: the channel a confirmation goes back through. */
+export interface ConfirmationChannels {
+  get(id: ChannelId): Channel | null;
+}
+
+/** The table's limit on provider message ids; longer ones are stored as a hash (still one per message). */
+const PROVIDER_ID_MAX = 200;
+
+const CHANNEL_NAME: Record<IncomingMessage['channel'], string> = { whatsapp: 'WhatsApp', sms: 'SMS' };
+
+interface PendingConfirmation {
+  inboundId: number;
+  kind: 'stop' | 'start';
+  channel: IncomingMessage['channel'];
+  deliveryKey: string;
+  to: string | null;
+  whatsappId: string | null;
+}
+
+interface Recorded {
+  tables: TableName[];
+  confirmation: PendingConfirmation | null;
+}
+
+/** The person a message is from, as matched (or created) inside the transaction. */
+interface Sender {
+  contact: ContactIdentity;
+  created: boolean;
+}
+
+export class InboundService implements IncomingMessageSink {
+  /** Confirmations being sent, by inbound message id: a repeat arriving meanwhile does not send another. */
+  private readonly inFlight = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly settings: SettingsService,
+    private readonly channels: ConfirmationChannels,
+  ) {}
+
+  receive(message: IncomingMessage): Promise<void> {
+    const recorded = this.record(message);
+    this.deps.events.dataChanged(...recorded.tables);
+    if (recorded.confirmation !== null) this.confirm(recorded.confirmation);
+    return Promise.resolve();
+  }
+
+  /** The inbox: newest first, searched by name, phone or text. */
+  list(query: InboxQuery): { rows: InboundMessage[]; total: number } {
+    return this.deps.store.inbound.list(query);
+  }
+
+  /** Resolves once every confirmation in flight has been sent (or has failed) and recorded. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  }
+
+  /** Steps 1–3 (see the doc block), in one transaction. */
+  private record(message: IncomingMessage): Recorded {
+    const { store, clock } = this.deps;
+    const inbound = this.settings.inbound();
+    const { timeZone } = this.settings.scheduleContext();
+    const providerMessageId = storedProviderId(message.providerMessageId);
+    const phone = this.phoneOf(message);
+    const whatsappId = message.channel === 'whatsapp' ? message.fromWhatsappId : null;
+    const lid = message.channel === 'whatsapp' ? (message.fromWhatsappLid ?? lidOf(whatsappId)) : null;
+    const deliveryKey = confirmationKey(message.provider, providerMessageId);
+
+    return store.write((): Recorded => {
+      const now = clock.now();
+      const id = store.inbound.insert(
+        {
+          channel: message.channel,
+          provider: message.provider,
+          providerMessageId,
+          // The CHECK wants a sender: a number we cannot read (an alphanumeric sender) is kept as given.
+          fromPhone: phone ?? nonEmpty(message.fromPhone),
+          fromWhatsappId: whatsappId,
+          body: message.text,
+          receivedAt: message.receivedAt,
+        },
+        now,
+      );
+      if (id === undefined) return this.repeat(message, providerMessageId, deliveryKey, phone, whatsappId);
+
+      const actions: InboundAction[] = [];
+      const sender = phone === null && whatsappId === null ? null : this.sender(id, message, { phone, whatsappId, lid }, timeZone, now);
+      if (sender === null) {
+        const from = message.fromPhone ?? '';
+        actions.push({ kind: 'nothing', reason: `The sender “${from}” is not a phone number the shop can reply to.` });
+        store.inbound.setOutcome(id, null, actions);
+        return { tables: ['inbound_messages'], confirmation: null };
+      }
+      const tables = new Set<TableName>(['inbound_messages']);
+      if (sender.created) {
+        actions.push({ kind: 'contact-created', contactId: sender.contact.id });
+        tables.add('contacts');
+      }
+      const contactId = sender.contact.id;
+      const keyword = matchKeyword(message.text, inbound);
+      let optedOutAt = sender.contact.optedOutAt;
+      let confirmation: PendingConfirmation['kind'] | null = null;
+      const subscribedAt = Math.min(message.receivedAt, now);
+
+      if (keyword?.kind === 'stop') {
+        const reason = stopEndReason(message.receivedAt, timeZone);
+        let ended = 0;
+        for (const live of store.inbound.liveSubscriptionsOf(contactId)) {
+          if (store.inbound.endSubscription(live.id, 'unsubscribed', reason, now)) ended++;
+        }
+        if (ended > 0) tables.add('subscriptions').add('sequences');
+        if (optedOutAt === null) {
+          optedOutAt = message.receivedAt;
+          store.contacts.setOptedOut(contactId, optedOutAt, now);
+          tables.add('contacts');
+          actions.push({ kind: 'opted-out', keyword: keyword.keyword });
+          confirmation = 'stop';
+        } else {
+          actions.push({ kind: 'nothing', reason: `Already opted out on ${formatDay(optedOutAt, timeZone)}: no second confirmation.` });
+        }
+      } else if (keyword?.kind === 'start') {
+        if (optedOutAt !== null) {
+          optedOutAt = null;
+          store.contacts.setOptedOut(contactId, null, now);
+          tables.add('contacts');
+          actions.push({ kind: 'opted-in', keyword: keyword.keyword });
+          confirmation = 'start';
+        }
+      } else {
+        for (const live of store.inbound.liveSubscriptionsOf(contactId)) {
+          if (!live.stopOnReply) continue;
+          if (!store.inbound.endSubscription(live.id, 'stopped', replyEndReason(message.receivedAt, message.text, timeZone), now)) continue;
+          actions.push({ kind: 'stopped', sequenceId: live.sequenceId, sequenceName: live.sequenceName, subscriptionId: live.id });
+          tables.add('subscriptions').add('sequences');
+        }
+      }
+
+      const first = !store.inbound.hasOtherFrom(contactId, id);
+      if (keyword?.kind !== 'stop' && optedOutAt !== null) {
+        actions.push({ kind: 'nothing', reason: `Opted out on ${formatDay(optedOutAt, timeZone)}: nothing is sent to them until they write START.` });
+      } else if (keyword?.kind !== 'stop' && first) {
+        const ctx = { ...this.settings.scheduleContext(), now };
+        for (const sequenceId of inbound.autoSubscribeSequenceIds) {
+          const sequenceName = store.sequences.nameOf(sequenceId);
+          // A sequence deleted since it was chosen.
+          if (sequenceName === undefined) continue;
+          if (store.subscriptions.findLive(contactId, sequenceId) !== undefined || store.inbound.hasCompleted(contactId, sequenceId)) {
+            actions.push({ kind: 'already-subscribed', sequenceId, sequenceName });
+            continue;
+          }
+          const subscriptionId = subscribeContact(store, { contactId, sequenceId, source: 'auto', subscribedAt }, ctx, now);
+          if (subscriptionId === undefined) throw new Error(`Contact ${contactId} became live in sequence ${sequenceId} inside this transaction.`);
+          actions.push({ kind: 'subscribed', sequenceId, sequenceName, subscriptionId });
+          tables.add('subscriptions').add('sequences');
+        }
+      }
+      if (actions.length === 0 || actions.every((action) => action.kind === 'contact-created')) {
+        actions.push({ kind: 'nothing', reason: nothingReason(keyword?.kind ?? null, first, inbound.autoSubscribeSequenceIds.length > 0) });
+      }
+      store.inbound.setOutcome(id, contactId, actions);
+      return {
+        tables: [...tables],
+        confirmation:
+          confirmation === null
+            ? null
+            : { inboundId: id, kind: confirmation, channel: message.channel, deliveryKey, to: phone, whatsappId },
+      };
+    });
+  }
+
+  /**
+   * A message stored before: nothing is written. Only a confirmation it called for that never
+   * got an outcome (the app stopped between the commit and the send) is sent now, with the same key.
+   */
+  private repeat(message: IncomingMessage, providerMessageId: string, deliveryKey: string, to: string | null, whatsappId: string | null): Recorded {
+    const stored = this.deps.store.inbound.findByProviderId(message.provider, providerMessageId);
+    if (stored === undefined) throw new Error(`Inbound message ${message.provider}/${providerMessageId} was refused as a repeat but is not stored.`);
+    const called = stored.actions.find((action) => action.kind === 'opted-out' || action.kind === 'opted-in');
+    const answered = stored.actions.some((action) => action.kind === 'confirmation');
+    if (called === undefined || answered || this.inFlight.has(stored.id)) return { tables: [], confirmation: null };
+    return {
+      tables: [],
+      confirmation: { inboundId: stored.id, kind: called.kind === 'opted-out' ? 'stop' : 'start', channel: message.channel, deliveryKey, to, whatsappId },
+    };
+  }
+
+  /**
+   * Finds the person (merging records that turn out to be one), records what the message
+   * revealed about them, or creates them.
+   */
+  private sender(
+    inboundId: number,
+    message: IncomingMessage,
+    ids: { phone: string | null; whatsappId: string | null; lid: string | null },
+    timeZone: string,
+    now: number,
+  ): Sender {
+    const { contacts } = this.deps.store;
+    const found = new Map<number, ContactIdentity>();
+    const add = (contact: ContactIdentity | undefined): void => {
+      if (contact !== undefined) found.set(contact.id, contact);
+    };
+    if (ids.phone !== null) {
+      add(contacts.identityByPhone(ids.phone));
+      // Someone known by their WhatsApp number id only (its number was not readable then).
+      add(contacts.identityByWhatsappId(whatsAppIdOfPhone(ids.phone)));
+    }
+    if (ids.whatsappId !== null) {
+      add(contacts.identityByWhatsappId(ids.whatsappId));
+      add(contacts.identityByLid(ids.whatsappId));
+    }
+    if (ids.lid !== null && ids.lid !== ids.whatsappId) {
+      add(contacts.identityByLid(ids.lid));
+      add(contacts.identityByWhatsappId(ids.lid));
+    }
+
+    const name = message.profileName?.trim() ?? '';
+    if (found.size === 0) {
+      const id = contacts.insertFromInbound(
+        {
+          phone: ids.phone,
+          whatsappId: ids.whatsappId,
+          whatsappLid: ids.lid,
+          name,
+          consentNote: inboundConsentNote(message.channel, message.receivedAt, timeZone),
+          consentAt: message.receivedAt,
+          consentInboundId: inboundId,
+        },
+        now,
+      );
+      return { contact: this.identity(id), created: true };
+    }
+
+    // The record with the phone is the one the shop knows (imports, hand-added); else the older.
+    const [keep, ...others] = [...found.values()].sort((a, b) => Number(b.phone !== null) - Number(a.phone !== null) || a.id - b.id);
+    if (keep === undefined) throw new Error('No contact to keep.');
+    for (const other of others) contacts.mergeInto(keep.id, other.id, now);
+    const current = others.length === 0 ? keep : this.identity(keep.id);
+    // The id they wrote from is where replies go; a phone id (`…@c.us`) wins over a privacy id.
+    const replyTo =
+      ids.whatsappId !== null && (current.whatsappId === null || whatsAppIdKind(ids.whatsappId) === 'phone') ? ids.whatsappId : undefined;
+    const learned = {
+      ...(ids.phone !== null && current.phone === null ? { phone: ids.phone } : {}),
+      ...(replyTo !== undefined && replyTo !== current.whatsappId ? { whatsappId: replyTo } : {}),
+      ...(ids.lid !== null && ids.lid !== current.whatsappLid ? { whatsappLid: ids.lid } : {}),
+      ...(message.channel === 'whatsapp' && current.whatsappStatus !== 'on' ? { onWhatsAppAt: message.receivedAt } : {}),
+    };
+    if (Object.keys(learned).length > 0) contacts.setIdentity(current.id, learned, now);
+    if (name !== '' && current.name.trim() === '') {
+      const contact = contacts.findById(current.id);
+      if (contact !== undefined) contacts.update(current.id, { phone: contact.phone, name, attributes: contact.attributes }, now);
+    }
+    return { contact: this.identity(current.id), created: false };
+  }
+
+  private identity(id: number): ContactIdentity {
+    const contact = this.deps.store.contacts.identityById(id);
+    if (contact === undefined) throw new Error(`Contact ${id} vanished inside its own transaction.`);
+    return contact;
+  }
+
+  /** The sender's number in E.164, or null when there is none or it is not a phone number (a short code, a name). */
+  private phoneOf(message: IncomingMessage): string | null {
+    const given = nonEmpty(message.fromPhone);
+    if (given === null) return null;
+    try {
+      return normalizePhone(given, this.settings.get().defaultCountry);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'VALIDATION') {
+        this.deps.logger.info('An inbound message came from a sender that is not a phone number', { provider: message.provider, from: given });
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Step 4: sends the confirmation and records how it went. Never rejects. */
+  private confirm(pending: PendingConfirmation): void {
+    const done = this.sendConfirmation(pending)
+      .catch((error: unknown) => this.deps.logger.error('Could not record an inbound confirmation', { inboundId: pending.inboundId, error: errorMessage(error) }))
+      .finally(() => this.inFlight.delete(pending.inboundId));
+    this.inFlight.set(pending.inboundId, done);
+  }
+
+  private async sendConfirmation(pending: PendingConfirmation): Promise<void> {
+    const { store, events, logger } = this.deps;
+    const inbound = this.settings.inbound();
+    const text = pending.kind === 'stop' ? inbound.stopConfirmation : inbound.startConfirmation;
+    const channel = this.channels.get(pending.channel);
+    let action: InboundAction;
+    if (channel === null) {
+      action = { kind: 'confirmation', sent: false, detail: `${CHANNEL_NAME[pending.channel]} is not set up, so no confirmation was sent.` };
+    } else {
+      const result = await channel.send({ deliveryKey: pending.deliveryKey, to: pending.to, whatsappId: pending.whatsappId, text, media: null });
+      if (result.ok) {
+        action = { kind: 'confirmation', sent: true, detail: `Sent by ${CHANNEL_NAME[pending.channel]}: “${text}”` };
+      } else {
+        logger.warn('The STOP/START confirmation was not sent', { inboundId: pending.inboundId, reason: result.error.reason, detail: result.error.detail });
+        action = { kind: 'confirmation', sent: false, detail: `Not sent: ${result.error.reason}` };
+      }
+    }
+    store.write(() => store.inbound.appendAction(pending.inboundId, action));
+    events.dataChanged('inbound_messages');
+  }
+}
+
+function nonEmpty(text: string | null): string | null {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+/** A WhatsApp id that is a privacy id, else null. */
+function lidOf(whatsappId: string | null): string | null {
+  return whatsappId !== null && whatsAppIdKind(whatsappId) === 'lid' ? whatsappId : null;
+}
+
+function storedProviderId(id: string): string {
+  if (id.length >= 1 && id.length <= PROVIDER_ID_MAX) return id;
+  return `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
+/**
+ * The confirmation's idempotency key, from the provider's message id rather than the row id:
+ * a reinstalled app restarts row ids at 1, and a gateway that remembers an old key would drop
+ * the new confirmation as a duplicate. At most 36 characters of [a-z0-9-] (SMSGate's id limit).
+ */
+function confirmationKey(provider: string, providerMessageId: string): string {
+  return `ic-${createHash('sha256').update(`${provider}\n${providerMessageId}`, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+function nothingReason(keyword: 'stop' | 'start' | null, first: boolean, autoSubscribes: boolean): string {
+  if (keyword === 'start') return 'START: they were not opted out, so nothing changed.';
+  if (!first) return 'A reply: no subscription of theirs stops on replies.';
+  return autoSubscribes ? 'Nothing to do.' : 'No sequence is chosen for auto-subscription (Settings → Sequence Auto Subscription).';
+}
