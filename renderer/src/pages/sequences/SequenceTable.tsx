@@ -47,7 +47,7 @@ export function SequenceTable({ sequences, pendingActive, duplicating, onToggleA
                     <a className="row-title" href={href} data-testid="sequence-open">
                       {sequence.name}
                     </a>
-                    <ChannelChip channel={sequence.channel} />
+                    <ChannelChip channel={sequence.channel} smsFallback={sequence.smsFallback} />
                   </div>
                   {sequence.description ? <div className="row-sub">{sequence.description}</div> : null}
                 </td>
