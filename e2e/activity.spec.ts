@@ -37,7 +37,8 @@ test('in test mode, a new subscriber’s first message shows in the activity log
   // No channel chosen yet: messages would wait, and the editor says so.
   await expect(page.getByTestId('channel-missing-banner')).toContainText('Messages will wait until you choose how to send them');
   await expect(picker.select()).toHaveValue('');
-  await expect(picker.select().locator('option[value="whatsapp"]')).toBeDisabled();
+  // WhatsApp can be chosen before it is linked (messages then wait for it, and the editor says so).
+  await expect(picker.select().locator('option[value="whatsapp"]')).toBeEnabled();
   await picker.choose('test');
   await expect(page.getByTestId('channel-missing-banner')).toHaveCount(0);
   await expect(page.getByTestId('channel-test-banner')).toContainText('nothing is really sent');
@@ -187,7 +188,7 @@ test('sending hours, pacing and policies are checked next to their fields and pe
   await expect(sms.getByTestId('sms-password')).toHaveAttribute('placeholder', '•••••• (unchanged)');
   await expect(sms.getByTestId('sms-status')).not.toHaveAttribute('data-state', 'not-configured');
   const gateway = await app.value<Record<string, unknown>>('channels.getSmsProvider', {});
-  expect(gateway).toEqual({ baseUrl: 'http://127.0.0.1:9', username: 'shop', hasPassword: true });
+  expect(gateway).toEqual({ provider: 'smsgate', baseUrl: 'http://127.0.0.1:9', username: 'shop', hasPassword: true });
 
   await sms.getByTestId('sms-remove').click();
   await page.getByTestId('confirm-dialog').getByTestId('confirm-delete').click();
