@@ -187,7 +187,10 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       sink,
       twilioAuthToken: () => channels.twilioCredentials()?.authToken ?? null,
       smsGateCredentials: () => channels.smsGateCredentials(),
-      // SLOT (ENGINE): `onSmsGateReceipt` — SMSGate's delivery reports, to be recorded by the engine.
+      // SMSGate's delivery reports (by its message id, which is our delivery key): receipts on the delivery.
+      onSmsGateReceipt: (messageId, level, at) => {
+        engine.recordSmsGateReport(messageId, level, at);
+      },
       ...(options.smsFetch === undefined ? {} : { fetch: options.smsFetch }),
     });
     const worker = options.csvWorkerFile === undefined ? {} : { workerFile: options.csvWorkerFile };

@@ -103,6 +103,7 @@ export const RECOVERY_WAIT_MS = 5 * 60_000;
 const UNMATCHED_RECEIPT_MS = 10 * 60_000;
 const MAX_UNMATCHED_RECEIPTS = 1_000;
 const DEFAULT_SMS_FALLBACK_AFTER_MINUTES = 60;
+const SMS_NOT_DELIVERED = 'The SMS gateway took this message, but the phone reports it could not be delivered (no signal, a wrong number, or the network refused it).';
 
 const CHANNEL_LABEL: Record<ChannelId, string> = { test: 'Test mode', sms: 'The SMS gateway', whatsapp: 'WhatsApp' };
 
@@ -381,6 +382,27 @@ export class DeliveryEngine {
       return result === 'recorded';
     } catch (error) {
       logger.warn('Could not record a delivery receipt', { channel, receipt, error: errorStack(error) });
+      return false;
+    }
+  }
+
+  /**
+   * SMSGate's delivery reports (its `sms:sent` / `sms:delivered` / `sms:failed` webhook events,
+   * handed over by the webhook receiver), by SMSGate's message id, which is our delivery key:
+   * sent and delivered are receipts; failed is said on the delivery, which stays sent (the
+   * gateway took it; the phone could not get it through). Returns whether a delivery changed.
+   */
+  recordSmsGateReport(messageId: string, level: 'server' | 'delivered' | 'failed', at: number): boolean {
+    if (level !== 'failed') return this.recordReceipt('sms', { providerMessageId: messageId, level, at });
+    if (this.stopped) return false;
+    const { store, logger } = this.deps;
+    try {
+      const noted = store.write(() => store.deliveries.noteSmsNotDelivered(messageId, SMS_NOT_DELIVERED, this.deps.clock.now()));
+      if (noted) this.noteReceiptChange();
+      logger.warn('The SMS gateway reports a message as not delivered', { messageId, matched: noted });
+      return noted;
+    } catch (error) {
+      logger.warn('Could not record a delivery report', { messageId, error: errorStack(error) });
       return false;
     }
   }

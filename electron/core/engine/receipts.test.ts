@@ -109,3 +109,23 @@ describe('receipts', () => {
     expect(replacement.receiptListenerCount).toBe(0);
   });
 });
+
+describe('SMSGate delivery reports', () => {
+  it('records sent and delivered as receipts and says so on the delivery when the phone could not deliver it', async () => {
+    w = new EngineWorld();
+    const seq = w.sequence('sms', [{ delayAmount: 0 }], 'Welcome');
+    w.subscribe(seq.id, '+4915100000001');
+    w.subscribe(seq.id, '+4915100000002');
+    await w.engine.start();
+    await w.runFor(MINUTE);
+    const [first, second] = w.deliveries().map((d) => d.delivery_key ?? '');
+    expect(w.engine.recordSmsGateReport(first ?? '', 'server', MONDAY_10 + 1_000)).toBe(true);
+    expect(w.engine.recordSmsGateReport(first ?? '', 'delivered', MONDAY_10 + 2_000)).toBe(true);
+    expect(w.engine.recordSmsGateReport(second ?? '', 'failed', MONDAY_10 + 3_000)).toBe(true);
+    expect(w.engine.recordSmsGateReport(second ?? '', 'failed', MONDAY_10 + 3_000)).toBe(false);
+    expect(w.deliveries().map((d) => [d.status, d.receipt, d.error])).toEqual([
+      ['sent', 'delivered', null],
+      ['sent', null, expect.stringContaining('the phone reports it could not be delivered')],
+    ]);
+  });
+});

@@ -160,6 +160,7 @@ export class DeliveryRepository {
   private readonly receiptByKeyRow;
   private readonly selectByWhatsAppId;
   private readonly selectBySmsKey;
+  private readonly smsFailureNoteRow;
   private readonly selectListItem;
   private readonly pages = new Map<string, Statement<[ListParams], ListRow>>();
   private readonly counts = new Map<string, Statement<[ListParams], { n: number }>>();
@@ -233,6 +234,10 @@ export class DeliveryRepository {
     );
     this.selectByWhatsAppId = db.prepare<[string], { id: number }>(
       `SELECT id FROM deliveries WHERE channel = 'whatsapp' AND provider_message_id = ? AND provider_message_id IS NOT NULL LIMIT 1`,
+    );
+    this.smsFailureNoteRow = db.prepare<[{ key: string; note: string; now: number }]>(
+      `UPDATE deliveries SET error = @note, updated_at = @now
+       WHERE delivery_key = @key AND delivery_key IS NOT NULL AND channel = 'sms' AND status = 'sent' AND (error IS NULL OR error <> @note)`,
     );
     this.selectBySmsKey = db.prepare<[string], { id: number }>(
       `SELECT id FROM deliveries WHERE delivery_key = ? AND delivery_key IS NOT NULL AND channel = 'sms'`,
@@ -370,6 +375,15 @@ export class DeliveryRepository {
     if (update === null) return 'unmatched';
     if (update.run(params).changes > 0) return 'recorded';
     return find.get(receipt.providerMessageId) === undefined ? 'unmatched' : 'not-newer';
+  }
+
+  /**
+   * The SMS gateway accepted a message but reports later that the phone could not deliver it:
+   * said on the sent delivery (found by our key), which stays sent (it went to the provider, and
+   * its counts and the subscriber's progress stand). False when nothing matched or it was said already.
+   */
+  noteSmsNotDelivered(deliveryKey: string, note: string, now: number): boolean {
+    return this.smsFailureNoteRow.run({ key: deliveryKey, note, now }).changes > 0;
   }
 
   /** The earliest retry (subscription not paused, sequence active) that `routes` send through one channel, at or after its time. */
