@@ -153,6 +153,8 @@ test.describe('channels', () => {
     const stopped = inbox.row('stop');
     await expect(inbox.actionsOf(stopped).filter({ hasText: /opted out/i })).toHaveCount(1);
     await expect.poll(() => toCustomer().length, { timeout: 20_000 }).toBe(3);
+    expect(toCustomer()[2]).toMatch(/not get any more messages/);
+    await expect(stopped).toContainText(/confirmation sent/i);
     await expect(inbox.rows()).toHaveCount(2);
     await page.screenshot({ path: screenshotPath('inbox') });
 
