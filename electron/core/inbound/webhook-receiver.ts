@@ -82,11 +82,16 @@ export class WebhookReceiver {
   private rejectedCount = 0;
   /** Serialises start/stop: a configure while one is in progress waits for it. */
   private transition: Promise<unknown> = Promise.resolve();
+  /** The stored configuration, read once: this is its only writer. */
+  private current: StoredConfig;
+  private closed = false;
 
-  constructor(private readonly deps: WebhookReceiverDeps) {}
+  constructor(private readonly deps: WebhookReceiverDeps) {
+    this.current = this.storedConfig();
+  }
 
   status(): WebhookReceiverStatus {
-    const config = this.config();
+    const config = this.current;
     const state = this.state;
     const base = this.baseUrl(config, state.kind === 'listening' ? state.port : config.port);
     return {
@@ -124,6 +129,7 @@ export class WebhookReceiver {
       }
       const stored: StoredConfig = { enabled: config.enabled, host: config.host, port: config.port, path: trimSlash(config.path), publicUrl: config.publicUrl };
       store.write(() => store.settings.set(RECEIVER_SETTING, stored));
+      this.current = stored;
       events.dataChanged('settings');
       return this.apply();
     });
@@ -145,9 +151,16 @@ export class WebhookReceiver {
     });
   }
 
-  /** Stops the server. Idempotent. */
-  close(): Promise<void> {
-    return this.serialised(() => this.stop()).then(() => undefined);
+  /**
+   * Stops the server at once (requests in flight are cut; the gateways retry) and for good: a
+   * start still in progress closes what it opens. Announces nothing: the app is closing. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    const state = this.state;
+    this.state = { kind: 'off' };
+    if (state.kind === 'listening') await closeServer(state.server);
+    await this.transition;
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -157,9 +170,17 @@ export class WebhookReceiver {
   }
 
   private async apply(): Promise<WebhookReceiverStatus> {
+    if (this.closed) return this.status();
     await this.stop();
-    const config = this.config();
-    if (config.enabled) this.setState(await this.listen(config));
+    const config = this.current;
+    if (config.enabled) {
+      const next = await this.listen(config);
+      if (this.closed) {
+        if (next.kind === 'listening') await closeServer(next.server);
+        return this.status();
+      }
+      this.setState(next);
+    }
     return this.status();
   }
 
@@ -196,12 +217,7 @@ export class WebhookReceiver {
   private async stop(): Promise<void> {
     const state = this.state;
     this.setState({ kind: 'off' });
-    if (state.kind !== 'listening') return;
-    await new Promise<void>((resolve) => {
-      state.server.close(() => resolve());
-      // Keep-alive connections would hold the port; requests in flight are cut (the gateway retries).
-      state.server.closeAllConnections();
-    });
+    if (state.kind === 'listening') await closeServer(state.server);
   }
 
   private async handle(req: HttpRequest, res: ServerResponse, config: StoredConfig): Promise<void> {
@@ -251,7 +267,7 @@ export class WebhookReceiver {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  private config(): StoredConfig {
+  private storedConfig(): StoredConfig {
     const parsed = StoredConfigSchema.safeParse(this.deps.store.settings.get(RECEIVER_SETTING));
     return parsed.success ? parsed.data : DEFAULT_RECEIVER;
   }
@@ -271,6 +287,14 @@ export class WebhookReceiver {
     if (before.kind === 'off' && next.kind === 'off') return;
     this.deps.events.emit('inbound.receiver', this.status());
   }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold the port; requests in flight are cut (the gateway retries).
+    server.closeAllConnections();
+  });
 }
 
 function listenFailure(error: NodeJS.ErrnoException, config: StoredConfig): string {
