@@ -13,11 +13,13 @@ interface SequenceTableProps {
   onToggleActive: (sequence: SequenceSummary, active: boolean) => void;
   onAddSubscriber: (sequence: SequenceSummary) => void;
   onDuplicate: (sequence: SequenceSummary) => void;
+  /** Downloads the sequence as one file (SequenceFileActions.tsx). */
+  onExport?: (sequence: SequenceSummary) => void;
   onEdit: (sequence: SequenceSummary) => void;
   onDelete: (sequence: SequenceSummary) => void;
 }
 
-export function SequenceTable({ sequences, pendingActive, duplicating, onToggleActive, onAddSubscriber, onDuplicate, onEdit, onDelete }: SequenceTableProps) {
+export function SequenceTable({ sequences, pendingActive, duplicating, onToggleActive, onAddSubscriber, onDuplicate, onExport, onEdit, onDelete }: SequenceTableProps) {
   return (
     <div className="card table-card">
       <table className="table sequence-table">
@@ -119,6 +121,18 @@ export function SequenceTable({ sequences, pendingActive, duplicating, onToggleA
                       <span className="button-label">{duplicating === sequence.id ? 'Copying…' : 'Make Duplicate'}</span>
                     </button>
                     {/* Edit and Delete are icons only: four labelled buttons do not fit a 1280-pixel window. */}
+                    {onExport ? (
+                      <button
+                        type="button"
+                        className="icon-button"
+                        onClick={() => onExport(sequence)}
+                        aria-label={`Export ${sequence.name} as a file`}
+                        title="Export as a file (with its messages and attachments)"
+                        data-testid="row-export"
+                      >
+                        <Icon name="download" />
+                      </button>
+                    ) : null}
                     <button
                       type="button"
                       className="icon-button"

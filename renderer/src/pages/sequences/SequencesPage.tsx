@@ -12,6 +12,7 @@ import { navigate } from '../../router';
 import { useSequences } from '../../stores/sequences';
 import { toastError, toastSuccess } from '../../stores/toasts';
 import { AddSubscriberDialog } from '../subscribers/AddSubscriberDialog';
+import { exportSequence, ImportSequenceButton } from './SequenceFileActions';
 import { SequenceFormDialog } from './SequenceFormDialog';
 import { SequenceTable, SequenceTableSkeleton } from './SequenceTable';
 
@@ -69,7 +70,14 @@ export function SequencesPage() {
       <PageHeader
         title="Sequences"
         subtitle="Each sequence sends its messages one after another, on the schedule you set, to everyone who subscribes."
-        actions={status === 'ready' && sequences.length > 0 ? newButton : undefined}
+        actions={
+          status === 'ready' ? (
+            <>
+              <ImportSequenceButton />
+              {sequences.length > 0 ? newButton : null}
+            </>
+          ) : undefined
+        }
       />
 
       {status === 'loading' ? <SequenceTableSkeleton /> : null}
@@ -93,6 +101,7 @@ export function SequencesPage() {
           onToggleActive={toggleActive}
           onAddSubscriber={(sequence) => setDialog({ kind: 'add-subscriber', sequence })}
           onDuplicate={duplicate}
+          onExport={(sequence) => void exportSequence(sequence)}
           onEdit={(sequence) => setDialog({ kind: 'edit', sequence })}
           onDelete={(sequence) => setDialog({ kind: 'delete', sequence })}
         />

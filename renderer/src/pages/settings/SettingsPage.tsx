@@ -19,6 +19,7 @@ import { SmsProviderSettings } from './SmsProviderSettings';
 import { WhatsAppSettings } from './WhatsAppSettings';
 import { WebhookReceiverSettings } from './WebhookReceiverSettings';
 import { AutoSubscriptionSettings } from './AutoSubscriptionSettings';
+import { DataSafetySettings } from './DataSafetySettings';
 import { hrefFor, type SettingsSection } from '../../router';
 
 const SECTIONS: readonly { section: SettingsSection | undefined; label: string; testId: string }[] = [
@@ -99,6 +100,7 @@ export function SettingsPage({ section }: { section?: SettingsSection }) {
             Customers who write in
           </h2>
           <AutoSubscriptionSettings key={JSON.stringify(settings.inbound)} saved={settings.inbound} />
+          <DataSafetySettings />
 
           {appInfo ? (
             <section className="card" aria-labelledby="about-title">
