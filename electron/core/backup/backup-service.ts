@@ -70,14 +70,20 @@ export class BackupService {
     const arm = (delayMs: number): void => {
       if (this.stopped) return;
       const handle = timers.setTimeout(() => {
-        this.timer = null;
-        this.dailyIfDue()
-          .catch((error: unknown) => this.deps.logger.error('The daily backup failed', { error: errorMessage(error), backupsDir: this.deps.backupsDir }))
-          .finally(() => arm(DAILY_CHECK_INTERVAL_MS));
+        // The next check is armed at once: backups run one at a time anyway (`create` queues them).
+        arm(DAILY_CHECK_INTERVAL_MS);
+        this.dailyIfDue().catch((error: unknown) =>
+          this.deps.logger.error('The daily backup failed', { error: errorMessage(error), backupsDir: this.deps.backupsDir }),
+        );
       }, delayMs);
       this.timer = { timers, handle };
     };
     arm(firstCheckMs);
+  }
+
+  /** Settles once the backups queued so far have finished (or failed). */
+  idle(): Promise<void> {
+    return this.running.then(() => undefined);
   }
 
   /** No new backups; settles when the one running (if any) has finished or failed. */
