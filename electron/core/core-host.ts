@@ -120,7 +120,12 @@ export function openCoreHost(options: CoreHostOptions): CoreHost {
     // Checked before anything stops: a backup that cannot be restored changes nothing.
     const candidate = prepareCandidate(path.join(backupsDir, restored.id), dataDir, logger);
     logger.info('Restoring a backup', { backup: restored.id });
-    await stopCurrent();
+    try {
+      await stopCurrent();
+    } catch (error) {
+      // The store is closed either way (CoreApp.close closes it at once); only a straggler failed to settle.
+      logger.warn('Something did not stop cleanly before the restore', { error: errorMessage(error) });
+    }
 
     let report: CarryOverReport;
     let safetyCopy: RestoreResult['safetyCopy'];
