@@ -14,6 +14,8 @@ import { ManualClock, ManualTimers } from '../engine/manual-timers';
 import { seeded } from '../engine/seeded-random';
 import { silentLogger } from '../logger';
 import { MemorySecretStore } from '../secrets/secret-store';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE_NAME } from '../app';
 import { openStore } from '../store/store';
 import { makeTempDir, type TempDir } from '../store/test-store';
 import { BACKUPS_DIR_NAME } from './backup-files';
@@ -188,7 +190,7 @@ describe('backups.restore', () => {
     expect(activity.rows.map((d) => d.status)).toEqual(Array<string>(3 * SUBSCRIBERS).fill('sent'));
   });
 
-  it('brings the data back as it was, keeps a safety copy that undoes the restore, and pauses subscribers removed since', async () => {
+  it('brings the data back as it was, keeps a safety copy that undoes the restore, keeps opt-outs and ended subscriptions, and pauses subscribers removed since', async () => {
     const { sequenceId } = await setUpSending();
     await call('engine.pauseAll', {});
     const backup = await call('backups.create', {});
@@ -198,10 +200,20 @@ describe('backups.restore', () => {
     const removed = subscribers.rows[0];
     if (removed === undefined) throw new Error('no subscriber');
     await call('subscribers.remove', { id: removed.id });
+    const [, unsubscribed, optingOut] = subscribers.rows;
+    if (unsubscribed === undefined || optingOut === undefined) throw new Error('too few subscribers');
+    await call('subscribers.unsubscribe', { id: unsubscribed.id });
+    // A customer's STOP after the backup (written as the inbound handling records it).
+    const db = new Database(path.join(temp.dir, DATABASE_FILE_NAME));
+    db.prepare('UPDATE contacts SET opted_out_at = ? WHERE id = ?').run(clock.now(), optingOut.contactId);
+    db.close();
     clock.advance(60_000);
 
     const result = await call('backups.restore', { id: backup.id });
     expect(result.pausedSubscriptions).toBe(1);
+    expect(result.carriedOver).toEqual({ sent: 0, inFlight: 0, optedOut: 1, ended: 1 });
+    expect((await call('subscribers.get', { id: unsubscribed.id })).subscriber.status).toBe('unsubscribed');
+    expect((await call('contacts.get', { id: optingOut.contactId })).contact.optedOutAt).toBe(START);
     expect((await call('sequences.list', {})).map((s) => s.name)).toEqual(['Welcome']);
     expect((await call('subscribers.get', { id: removed.id })).subscriber.status).toBe('paused');
     // The owner's pause survives the restore.
