@@ -228,15 +228,26 @@ describe('backups.restore', () => {
     expect((await call('sequences.list', {})).map((s) => s.name).sort()).toEqual(['Created after the backup', 'Renamed after the backup']);
   });
 
-  it('refuses a damaged backup and changes nothing', async () => {
+  it('refuses a damaged backup, or one from a newer version, and changes nothing', async () => {
     await call('sequences.create', { name: 'Kept' });
     const good = await call('backups.create', {});
     const damaged = good.id.replace('-manual.db', '-daily.db').replace(/T\d{9}Z/, 'T000000000Z');
     writeFileSync(path.join(temp.dir, BACKUPS_DIR_NAME, damaged), 'not a database at all, just some text that is long enough '.repeat(100));
-    await expect(call('backups.restore', { id: damaged })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(call('backups.restore', { id: damaged })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: 'This backup cannot be restored: it could not be opened as a database (it may be damaged). Choose another one.',
+    });
     await expect(call('backups.restore', { id: good.id.replace(/T\d{9}Z/, 'T111111111Z') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const newer = good.id.replace(/T\d{9}Z/, 'T000000001Z');
+    const future = new Database(path.join(temp.dir, BACKUPS_DIR_NAME, newer));
+    future.pragma('user_version = 9999');
+    future.close();
+    await expect(call('backups.restore', { id: newer })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: 'This backup was made by a newer version of Sequence Automation, so this version cannot restore it.',
+    });
     expect((await call('sequences.list', {})).map((s) => s.name)).toEqual(['Kept']);
-    expect((await call('backups.list', {})).backups.map((b) => b.kind)).toEqual(['manual', 'daily']);
+    expect((await call('backups.list', {})).backups.map((b) => b.kind)).toEqual(['manual', 'manual', 'daily']);
   });
 
   it('when the replaced database cannot be read, the restored app starts with sending paused', () => {

@@ -54,8 +54,17 @@ export function prepareCandidate(backupPath: string, dataDir: string, logger: Lo
     store = openStore(candidatePath);
   } catch (error) {
     remove();
-    logger.warn('A backup could not be restored', { backup: path.basename(backupPath), error: errorMessage(error) });
-    throw new AppError('VALIDATION', `This backup cannot be restored: ${errorMessage(error)}`);
+    const detail = errorMessage(error);
+    logger.warn('A backup could not be restored', { backup: path.basename(backupPath), error: detail });
+    // The detail names a temporary file and SQLite's codes: the log has it, the owner gets the gist.
+    throw new AppError(
+      'VALIDATION',
+      /newer version/i.test(detail)
+        ? 'This backup was made by a newer version of Sequence Automation, so this version cannot restore it.'
+        : /ENOSPC/.test(detail)
+          ? 'This backup cannot be restored: the disk is full.'
+          : 'This backup cannot be restored: it could not be opened as a database (it may be damaged). Choose another one.',
+    );
   }
   const check = quickCheck(store.db);
   if (check !== 'ok') {
