@@ -8,7 +8,12 @@
  * Order matters: one instance per user (a second launch only brings the first one's window up),
  * then — once Electron is ready — the session's security policy, the SQLite binding built for
  * Electron's ABI (shell/sqlite-binding.ts), the core, the shell, and the IPC binding.
+ *
+ * The core runs inside a CoreHost (core/core-host.ts): restoring a backup restarts it on the
+ * restored file under the same event bus, so the window, the tray and the IPC binding follow
+ * along. Logs go to the console and to rotating files in `<userData>/logs`.
  */
+import path from 'node:path';
 import os from 'node:os';
 import {
   BrowserWindow,
@@ -23,12 +28,14 @@ import {
   safeStorage,
   screen,
   session,
+  shell as electronShell,
   type NativeImage,
 } from 'electron';
 import { IPC } from '../shared/contract';
-import { openCoreApp } from './core/app';
+import { openCoreHost } from './core/core-host';
 import { errorMessage, errorStack } from './core/errors';
-import { consoleLogger } from './core/logger';
+import { combineLoggers, consoleLogger, type Logger } from './core/logger';
+import { createFileLogger } from './core/logging/file-logger';
 import { createDispatcher } from './core/transport/dispatch';
 import { bindIpc } from './core/transport/ipc';
 import { appPaths, resourcesDir } from './shell/app-paths';
@@ -44,7 +51,8 @@ import { createTrustedSenderCheck } from './shell/trusted-sender';
 /** As in electron-builder.yml: Windows ties notifications and the login item to it. */
 const APP_ID = 'app.sequenceautomation.desktop';
 const paths = appPaths(__dirname);
-const logger = consoleLogger;
+/** The console until the data folder is known; then also the rotating files there. */
+let logger: Logger = consoleLogger;
 
 const electronApi: ElectronApi<NativeImage> = {
   app,
@@ -64,17 +72,32 @@ function start(): void {
   useElectronSqliteBinding({ ...where, platform: process.platform, arch: process.arch });
 
   const dataDir = app.getPath('userData');
-  const core = openCoreApp({
+  const logsDir = path.join(dataDir, 'logs');
+  const fileLog = createFileLogger({ dir: logsDir, fallback: consoleLogger });
+  logger = combineLoggers(consoleLogger, fileLog);
+  const core = openCoreHost({
     dataDir,
     shell: 'electron',
     version: app.getVersion(),
     logger,
     secretStore: new SafeStorageSecretStore(dataDir, safeStorage),
+    dataSafety: {
+      logsDir,
+      openFolder: async (folder) => {
+        // shell.openPath answers an error message, or '' when the folder opened.
+        const problem = await electronShell.openPath(folder);
+        if (problem !== '') throw new Error(problem);
+      },
+    },
   });
+  // The log files close last, once the core has stopped writing to them.
+  core.closed
+    .then(() => fileLog.close())
+    .catch((error: unknown) => consoleLogger.error('The log files could not be closed', { error: errorMessage(error) }));
   const dispatch = createDispatcher(core.handlers, logger);
   const shell = startDesktopShell({
     api: electronApi,
-    core: shellCoreFor(core, dispatch, () => core.engine),
+    core: shellCoreFor(core, dispatch, () => core.current.engine),
     paths: { preload: paths.preload, rendererIndex: paths.rendererIndex, resourcesDir: resourcesDir(where), userData: dataDir },
     loginItem: loginItemFor(app, { isPackaged: app.isPackaged, platform: process.platform, env: process.env, homeDir: os.homedir(), execPath: process.execPath }),
     startHidden: launchedAtLogin(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin),

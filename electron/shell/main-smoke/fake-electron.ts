@@ -161,6 +161,12 @@ export class Notification extends EventEmitter {
 }
 export const nativeImage = { createFromPath: (path: string) => ({ path, isEmpty: () => false }) };
 export const powerMonitor = new EventEmitter();
+export const shell = {
+  openPath(folder: string): Promise<string> {
+    report('open-path', folder);
+    return Promise.resolve('');
+  },
+};
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 export const safeStorage = {
   isEncryptionAvailable: () => false,
