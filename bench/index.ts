@@ -11,6 +11,7 @@ import { benchEngine } from './engine-benchmark';
 import { benchSubscribersExport } from './export-benchmark';
 import { benchIdle } from './idle-benchmark';
 import { benchImport } from './import-benchmark';
+import { benchInbound } from './inbound-benchmark';
 import { benchRecompute } from './recompute-benchmark';
 import { formatTable, passed, type BenchResult } from './report';
 import { benchSubscribersQuery } from './subscribers-query-benchmark';
@@ -21,9 +22,10 @@ const PEOPLE = 100_000;
 /**
  * `npm run bench -- engine due` runs only those groups; no names runs them all. `people` is the
  * 100,000-contact import and everything measured on its data (search, export, recompute, idle);
+ * `inbound` signed webhooks through the real receiver (printed right after the engine's figures);
  * `ui` the subscribers view in Chromium (needs the renderer built, as `npm run bench` does).
  */
-const GROUPS = ['people', 'due', 'engine', 'ui'] as const;
+const GROUPS = ['people', 'due', 'engine', 'inbound', 'ui'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(args: readonly string[]): ReadonlySet<Group> {
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     }
     if (groups.has('due')) results.push(...benchDueLookup(dir));
     if (groups.has('engine')) results.push(...(await benchEngine(dir)));
+    if (groups.has('inbound')) results.push(...(await benchInbound(dir)));
     if (groups.has('ui')) results.push(...(await runSubscribersUiBench()).results);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

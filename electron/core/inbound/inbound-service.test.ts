@@ -344,6 +344,24 @@ describe('InboundService: customers who write in', () => {
     });
   });
 
+  it('handles messages that arrive together in one commit, each all-or-nothing: one that fails leaves the others stored', async () => {
+    const broken: IncomingMessage = { ...whatsapp({ id: 'x' }, 'no sender at all'), fromWhatsappId: null };
+    const stop = sms('+4915100000003', 'STOP');
+    const results = await Promise.allSettled([
+      h.app.inbound.receive(sms('+4915100000001', 'Hello')),
+      h.app.inbound.receive(broken),
+      h.app.inbound.receive(sms('+4915100000002', 'Hi')),
+      h.app.inbound.receive(stop),
+      h.app.inbound.receive(stop),
+    ]);
+    await h.app.inbound.settled();
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect([count('inbound_messages'), count('contacts'), count('subscriptions')]).toEqual([3, 3, 4]);
+    expect(h.changes).toEqual([['contacts', 'inbound_messages', 'sequences', 'subscriptions'], ['inbound_messages']]);
+    // The STOP that came twice in the same commit is confirmed once.
+    expect(confirmations()).toHaveLength(1);
+  });
+
   it('lists the inbox newest first, searched by name, phone or text, in pages', async () => {
     await receive(sms('+4915112345678', 'Do you have sandals?', { receivedAt: h.clock.ms - 3 * MINUTE }));
     await receive(whatsapp({ id: '4915187654321@c.us', phone: '+4915187654321' }, 'Größe 42 bitte', { receivedAt: h.clock.ms - 2 * MINUTE }));
