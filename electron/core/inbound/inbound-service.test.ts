@@ -337,6 +337,18 @@ describe('InboundService: customers who write in', () => {
       expect(rows('SELECT DISTINCT contact_id FROM inbound_messages')).toEqual([{ contact_id: anna.contactId }]);
     });
 
+    it('never merges two records with different numbers: the privacy id moves to the sender’s number', async () => {
+      const anna = await h.call('contacts.upsert', { phone: '+4915100000001', name: 'Anna' });
+      await receive(whatsapp({ id: '4915100000001@c.us', phone: '+4915100000001', lid: '777@lid' }, 'Hi, Anna here'));
+      const bob = await h.call('contacts.upsert', { phone: '+4915100000002', name: 'Bob' });
+      // WhatsApp now ties the same privacy id to Bob's number (Anna's old number, say).
+      await receive(whatsapp({ id: '4915100000002@c.us', phone: '+4915100000002', lid: '777@lid' }, 'New number'));
+      expect(rows('SELECT id, phone, whatsapp_id, whatsapp_lid FROM contacts ORDER BY id')).toEqual([
+        { id: anna.id, phone: '+4915100000001', whatsapp_id: null, whatsapp_lid: null },
+        { id: bob.id, phone: '+4915100000002', whatsapp_id: '4915100000002@c.us', whatsapp_lid: '777@lid' },
+      ]);
+    });
+
     it('records a sender that is not a phone number without creating anyone', async () => {
       await receive(sms('VODAFONE', 'Your bill is ready'));
       expect(count('contacts')).toBe(0);

@@ -7,7 +7,8 @@
  * 2. The person: found by phone, WhatsApp id or privacy id (`…@lid`), never stored twice. When a
  *    message shows that two records are one person (a privacy id WhatsApp has now tied to a
  *    number, a number whose privacy id was learned), they are merged onto one, the one with the
- *    phone (else the older). A new person becomes a contact with source 'inbound', their
+ *    phone (else the older). Two records with different phone numbers are never merged: the
+ *    WhatsApp ids move to the one with the sender's number. A new person becomes a contact with source 'inbound', their
  *    WhatsApp profile name, and this message as the consent record.
  * 3. What it does:
  *    - STOP keyword (keywords.ts): opted out of everything (`opted_out_at`), every live
@@ -339,10 +340,20 @@ export class InboundService implements IncomingMessageSink {
       return { contact: this.identity(id), created: true };
     }
 
-    // The record with the phone is the one the shop knows (imports, hand-added); else the older.
-    const [keep, ...others] = [...found.values()].sort((a, b) => Number(b.phone !== null) - Number(a.phone !== null) || a.id - b.id);
+    // The record with the sender's phone is the one the shop knows (imports, hand-added); else
+    // one with a phone; else the older.
+    const rank = (c: ContactIdentity): number => (ids.phone !== null && c.phone === ids.phone ? 2 : c.phone !== null ? 1 : 0);
+    const [keep, ...others] = [...found.values()].sort((a, b) => rank(b) - rank(a) || a.id - b.id);
     if (keep === undefined) throw new Error('No contact to keep.');
-    for (const other of others) contacts.mergeInto(keep.id, other.id, now);
+    for (const other of others) {
+      if (keep.phone !== null && other.phone !== null && other.phone !== keep.phone) {
+        // Two numbers: two people as far as the shop knows (an old number, say). The WhatsApp
+        // identity this message came from now belongs to the sender's record; the other keeps its number.
+        contacts.forgetWhatsApp(other.id, now);
+      } else {
+        contacts.mergeInto(keep.id, other.id, now);
+      }
+    }
     const current = others.length === 0 ? keep : this.identity(keep.id);
     // The id they wrote from is where replies go; a phone id (`…@c.us`) wins over a privacy id.
     const replyTo =

@@ -172,6 +172,7 @@ export class ContactRepository {
   private readonly updateIdentity;
   private readonly updateMerged;
   private readonly updateOptedOut;
+  private readonly clearWhatsApp;
   private readonly endDuplicateSubscriptions;
   private readonly moveSubscriptions;
   private readonly moveInbound;
@@ -249,6 +250,10 @@ export class ContactRepository {
     >(
       `UPDATE contacts SET name = @name, name_key = @nameKey, attributes = @attributes, opted_out_at = @optedOutAt, updated_at = @now
        WHERE id = @id`,
+    );
+    this.clearWhatsApp = db.prepare<[{ id: number; now: number }]>(
+      `UPDATE contacts SET whatsapp_id = NULL, whatsapp_lid = NULL, whatsapp_status = NULL, whatsapp_checked_at = NULL, updated_at = @now
+       WHERE id = @id AND phone IS NOT NULL`,
     );
     this.updateOptedOut = db.prepare<[{ id: number; at: number | null; now: number }]>(
       'UPDATE contacts SET opted_out_at = @at, updated_at = @now WHERE id = @id',
@@ -419,6 +424,15 @@ export class ContactRepository {
     if (keep.whatsapp_lid === null && gone.whatsapp_lid !== null) update.whatsappLid = gone.whatsapp_lid;
     if (keep.whatsapp_status !== 'on' && gone.whatsapp_status === 'on' && gone.whatsapp_checked_at !== null) update.onWhatsAppAt = gone.whatsapp_checked_at;
     this.setIdentity(keepId, update, now);
+  }
+
+  /**
+   * Drops the contact's WhatsApp identity (id, privacy id, lookup cache): it turned out to belong
+   * to another contact's number. Only for a contact with a phone (it must keep an identifier). False
+   * when nothing was written.
+   */
+  forgetWhatsApp(id: number, now: number): boolean {
+    return this.clearWhatsApp.run({ id, now }).changes === 1;
   }
 
   /** Opts the contact out of every message from the shop (at `at`), or back in (null). False when no such contact. */
