@@ -117,4 +117,28 @@ describe('contacts', () => {
     expect((await h.call('subscribers.get', { id: bob.id })).subscriber.name).toBe('Bob');
     await expect(h.call('contacts.delete', { id: anna.contactId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+  it('keeps a customer known only by a WhatsApp id: listed, renamed without a phone, given one later; creating needs a phone', async () => {
+    await h.app.inbound.receive({
+      channel: 'whatsapp',
+      provider: 'whatsapp',
+      providerMessageId: 'wa-1',
+      fromPhone: null,
+      fromWhatsappId: '123456789012345@lid',
+      fromWhatsappLid: '123456789012345@lid',
+      profileName: 'Zeynep',
+      text: 'Hello',
+      receivedAt: h.clock.ms,
+    });
+    const [zeynep] = (await h.call('contacts.list', { search: 'zey' })).rows;
+    expect(zeynep).toMatchObject({ phone: null, whatsappId: '123456789012345@lid', name: 'Zeynep', source: 'inbound', memberships: [] });
+    const id = zeynep?.id ?? 0;
+
+    expect(await h.call('contacts.upsert', { id, name: 'Zeynep Kaya', attributes: { city: 'Köln' } })).toMatchObject({ phone: null, name: 'Zeynep Kaya' });
+    const withPhone = await h.call('contacts.upsert', { id, phone: '0151 1234 5678' });
+    expect(withPhone).toMatchObject({ phone: '+4915112345678', name: 'Zeynep Kaya', attributes: { city: 'Köln' }, whatsappId: '123456789012345@lid' });
+    expect((await h.call('contacts.list', { search: '151 1234' })).rows.map((c) => c.id)).toEqual([id]);
+
+    await expect(h.call('contacts.upsert', { name: 'Nobody' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'phone', message: 'Phone number is required' });
+    expect((await h.call('contacts.list', {})).total).toBe(1);
+  });
 });
