@@ -71,7 +71,7 @@ describe('WhatsApp in the app', () => {
   it('links through the API: status, QR, ready with the account; the channel list shows WhatsApp ready; unlink ends it', async () => {
     const app = open();
     expect(await app.handlers['whatsapp.status']({})).toMatchObject({ state: 'disconnected', hasSession: false });
-    expect((await app.handlers['channels.list']({})).find((c) => c.channel === 'whatsapp')).toMatchObject({ state: 'down' });
+    expect((await app.handlers['channels.list']({})).find((c) => c.channel === 'whatsapp')).toMatchObject({ state: 'not-configured' });
 
     const linking = await app.handlers['whatsapp.link']({});
     expect(linking.state).toBe('qr');

@@ -56,10 +56,10 @@ describe('WhatsAppChannel', () => {
   }
 
   describe('status', () => {
-    it('follows the session: down until linked, connecting while the QR waits, ready once scanned, down when the connection drops, ready again', async () => {
+    it('follows the session: not set up until linked, connecting while the QR waits, ready once scanned, down when the connection drops, ready again', async () => {
       const seen: ChannelStatus[] = [];
       wa.channel.onStatusChange((status) => seen.push(status));
-      expect(wa.channel.status()).toEqual({ state: 'down', reason: REASONS.notLinked });
+      expect(wa.channel.status()).toEqual({ state: 'not-configured', reason: REASONS.notLinked });
 
       await wa.connection.link();
       expect(wa.channel.status().state).toBe('connecting');

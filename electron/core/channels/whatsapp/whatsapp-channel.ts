@@ -227,6 +227,10 @@ export function channelStatusOf(status: WhatsAppStatus): ChannelStatus {
     case 'authenticating':
       return { state: 'connecting', reason: 'Linking WhatsApp…' };
     case 'disconnected':
+      // Never linked (no session, not logged out by the phone): nothing is broken, it is not set up
+      // yet — the status bar and the tray must not raise an alarm for a channel the shop never used.
+      if (!status.hasSession && !status.loggedOutByPhone) return { state: 'not-configured', reason: status.reason ?? NOT_CONNECTED };
+      return { state: 'down', reason: status.reason ?? NOT_CONNECTED };
     case 'failed':
       return { state: 'down', reason: status.reason ?? NOT_CONNECTED };
   }
