@@ -23,12 +23,8 @@ export function ContactEditDialog({ contact, onClose }: { contact: ContactListIt
   const submit = async () => {
     if (busy) return;
     const fields: FormErrors['fields'] = {};
-    if (phone.trim() === '') {
-      fields.phone =
-        contact.phone === null
-          ? 'They wrote on WhatsApp without sharing their number. To save a change, add their number (ask them for it).'
-          : 'A contact needs a phone number.';
-    }
+    // A customer known only by their WhatsApp id may stay without a number; anyone else needs one.
+    if (phone.trim() === '' && contact.phone !== null) fields.phone = 'A contact needs a phone number.';
     if (name.trim().length > PEOPLE_LIMITS.contactNameMax) fields.name = `Names can be at most ${PEOPLE_LIMITS.contactNameMax} characters.`;
     const parsed = attributesFromRows(attributes);
     if ('error' in parsed) fields.attributes = parsed.error;
@@ -40,7 +36,12 @@ export function ContactEditDialog({ contact, onClose }: { contact: ContactListIt
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
-      const saved = await call('contacts.upsert', { id: contact.id, phone: phone.trim(), name: name.trim(), attributes: parsed.attributes });
+      const saved = await call('contacts.upsert', {
+        id: contact.id,
+        ...(phone.trim() === '' ? {} : { phone: phone.trim() }),
+        name: name.trim(),
+        attributes: parsed.attributes,
+      });
       toastSuccess(`Saved ${displayName(saved)}.`);
       onClose();
     } catch (error) {

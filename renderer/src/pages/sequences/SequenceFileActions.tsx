@@ -8,6 +8,7 @@ import type { SequenceSummary } from '../../../../shared/domain';
 import { call, errorMessage } from '../../api';
 import { Icon } from '../../components/Icon';
 import { bytesToBase64 } from '../../lib/base64';
+import { downloadBase64 } from '../../lib/download';
 import { useSequences } from '../../stores/sequences';
 import { toastError, toastSuccess } from '../../stores/toasts';
 
@@ -60,29 +61,9 @@ export function ImportSequenceButton() {
 export async function exportSequence(sequence: SequenceSummary): Promise<void> {
   try {
     const file = await call('sequences.export', { id: sequence.id });
-    downloadBytes(file.fileName, base64ToBytes(file.dataBase64), 'application/zip');
+    downloadBase64(file.fileName, file.dataBase64, 'application/zip');
     toastSuccess(`Exported “${sequence.name}” as ${file.fileName}.`);
   } catch (caught) {
     toastError(`Could not export “${sequence.name}”: ${errorMessage(caught)}`);
   }
-}
-
-function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function downloadBytes(fileName: string, bytes: Uint8Array<ArrayBuffer>, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the download in some engines; a moment later is safe.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
