@@ -33,7 +33,7 @@ import type { Logger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from '../store/store';
 import type { IncomingMessageSink } from './incoming-message';
-import { readRawBody } from './raw-body';
+import { readRawBody } from '../transport/http-body';
 import { ReplayGuard } from './replay-guard';
 import { handleSmsGate, handleTwilio, type SmsGateReceiptListener, type WebhookResponse } from './webhook-requests';
 

@@ -1,5 +1,5 @@
 /**
- * Reads a JSON request body with a hard size limit.
+ * Reads a request body with a hard size limit: as JSON (the API), or as raw bytes (webhooks).
  *
  * Past the limit nothing more is kept in memory: the rest of the body is discarded as it arrives
  * (not buffered) so the client, which is usually still writing, can read our 413 answer instead of
@@ -21,18 +21,29 @@ export function tooLarge(limitBytes: number): DispatchResponse {
 
 const notJson = (): DispatchResponse => failureOf('VALIDATION', 'The request body is not valid JSON.');
 
-export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
+  const raw = await readRawBody(req, limitBytes);
+  if (raw.kind === 'too-large') return { kind: 'rejected', response: tooLarge(limitBytes) };
+  if (raw.kind === 'aborted') return raw;
+  return parseJson(raw.body);
+}
+
+export type RawBodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+/**
+ * The body as the bytes that were sent (webhook signatures are computed over exactly those), at
+ * most `limitBytes` of them. A body declared larger is refused before reading (Node discards it
+ * once the answer is sent); one that turns out larger is drained, keeping nothing.
+ */
+export function readRawBody(req: IncomingMessage, limitBytes: number): Promise<RawBodyResult> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limitBytes) {
-    // Never started reading: Node discards the body itself once the response is finished.
-    return Promise.resolve({ kind: 'rejected', response: tooLarge(limitBytes) });
-  }
+  if (declared !== undefined && Number(declared) > limitBytes) return Promise.resolve({ kind: 'too-large' });
 
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
-    const settle = (result: BodyResult): void => {
+    const settle = (result: RawBodyResult): void => {
       if (settled) return;
       settled = true;
       req.off('data', onData);
@@ -44,16 +55,14 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
       received += chunk.length;
       if (received > limitBytes) {
         chunks.length = 0;
-        settle({ kind: 'rejected', response: tooLarge(limitBytes) });
+        settle({ kind: 'too-large' });
         req.resume(); // keep draining, keep nothing
         return;
       }
       chunks.push(chunk);
     };
 
-    const onEnd = (): void => {
-      settle(parseJson(Buffer.concat(chunks, received)));
-    };
+    const onEnd = (): void => settle({ kind: 'ok', body: Buffer.concat(chunks, received) });
 
     req.on('data', onData);
     req.on('end', onEnd);
