@@ -191,6 +191,14 @@ describe('WhatsAppChannel', () => {
       await untilStatus(wa.connection, (s) => s.state === 'disconnected');
     });
 
+    it('answers transient when the page threw during the send ("Evaluation failed": it may have gone out), and restarts the session', async () => {
+      wa.sim.register(ANNA);
+      wa.sim.failNextSends('Evaluation failed: Error: send failed after queueing');
+      const result = await wa.channel.send(message({ whatsappId: '4915100000001@c.us' }));
+      expect(result).toMatchObject({ ok: false, error: { kind: 'transient' } });
+      await untilStatus(wa.connection, (s) => s.state === 'disconnected');
+    });
+
     it('answers transient for other failures and keeps the session', async () => {
       wa.sim.register(ANNA);
       wa.sim.failNextSends('No LID for user');

@@ -6,7 +6,8 @@
  * - "Protocol error (…): Session closed. Most likely the page has been closed." — puppeteer
  *   refused to send the command: the page or browser had gone already. Nothing was done.
  * - "Connection closed." / "Browser has disconnected" — the same, for the whole browser.
- * - "Evaluation failed: …" — the page ran the call and it threw (older puppeteer wording).
+ * - "Evaluation failed: …" — the page ran the call and it threw (older puppeteer wording). Inside a
+ *   send the throw can come after WhatsApp took the message, so it counts as "may have gone out".
  * - "Target closed", "Execution context was destroyed", "detached Frame" — the page went away
  *   WHILE the call ran: a send may or may not have reached WhatsApp.
  * All of these mean the session is broken: the client must be restarted.
@@ -21,8 +22,8 @@ export type WhatsAppFailure =
   /** Anything else (WhatsApp refused, a slow page, a bug in WhatsApp Web): the session may be fine. */
   | 'other';
 
-const NOT_RUN = [/Session closed/i, /Connection closed/i, /Browser has disconnected/i, /Evaluation failed/i];
-const IN_FLIGHT = [/Target closed/i, /Execution context was destroyed/i, /detached Frame/i, /frame was detached/i, /Navigating frame/i];
+const NOT_RUN = [/Session closed/i, /Connection closed/i, /Browser has disconnected/i];
+const IN_FLIGHT = [/Evaluation failed/i, /Target closed/i, /Execution context was destroyed/i, /detached Frame/i, /frame was detached/i, /Navigating frame/i];
 
 export function classifyWhatsAppFailure(error: unknown): WhatsAppFailure {
   const message = errorMessage(error);
