@@ -209,6 +209,63 @@ describe('InboundService: customers who write in', () => {
       expect(confirmations()).toHaveLength(1);
     });
 
+    describe('arriving out of order (a retried webhook, WhatsApp history): the latest word counts', () => {
+      const at = (minutesAgo: number) => ({ receivedAt: h.clock.ms - minutesAgo * MINUTE });
+      const optedOutAt = async () => (await h.call('contacts.list', {})).rows[0]?.optedOutAt;
+
+      it('a START written before (or at the moment of) their STOP leaves them opted out, unconfirmed', async () => {
+        await receive(sms('+4915112345678', 'Hello', at(30)));
+        const stop = sms('+4915112345678', 'STOP', at(10));
+        await receive(stop);
+        expect(confirmations()).toHaveLength(1);
+
+        await receive(sms('+4915112345678', 'START', at(20)));
+        expect(await optedOutAt()).toBe(stop.receivedAt);
+        expect((await inbox()).find((m) => m.receivedAt === h.clock.ms - 20 * MINUTE)?.actions).toEqual([
+          { kind: 'nothing', reason: 'This START was written on 2 Nov 2026, 09:40, before they opted out on 2 Nov 2026, 09:50: they stay opted out.' },
+        ]);
+        await receive(sms('+4915112345678', 'START', at(10)));
+        expect(await optedOutAt()).toBe(stop.receivedAt);
+        expect(confirmations()).toHaveLength(1);
+
+        // A START written after it still opts them back in.
+        await receive(sms('+4915112345678', 'START', at(5)));
+        expect(await optedOutAt()).toBeNull();
+        expect(confirmations()).toHaveLength(2);
+      });
+
+      it('a START written between two STOPs leaves them opted out when it comes last', async () => {
+        await receive(sms('+4915112345678', 'STOP', at(30)));
+        await receive(sms('+4915112345678', 'STOP', at(10)));
+        await receive(sms('+4915112345678', 'START', at(20)));
+        expect(await optedOutAt()).toBe(h.clock.ms - 30 * MINUTE);
+        expect(confirmations()).toHaveLength(1);
+      });
+
+      it('a STOP written before their START leaves them opted in, and their subscriptions running', async () => {
+        await receive(sms('+4915112345678', 'Hello', at(30)));
+        await receive(sms('+4915112345678', 'Start', at(5)));
+        await receive(sms('+4915112345678', 'STOP', at(10)));
+        expect(await optedOutAt()).toBeNull();
+        expect((await subscribers(welcome)).map((s) => s.status)).toEqual(['active']);
+        expect((await inbox()).find((m) => m.body === 'STOP')?.actions).toEqual([
+          { kind: 'nothing', reason: 'This STOP was written on 2 Nov 2026, 09:50, before their START of 2 Nov 2026, 09:55: they stay opted in.' },
+        ]);
+        expect(confirmations()).toEqual([]);
+      });
+
+      it('STOP, START, and an earlier STOP arriving last: they stay opted in', async () => {
+        await receive(sms('+4915112345678', 'STOP', at(20)));
+        await receive(sms('+4915112345678', 'START', at(5)));
+        expect(confirmations()).toHaveLength(2);
+        await h.call('subscribers.add', { sequenceId: offer, phone: '+4915112345678' });
+        await receive(sms('+4915112345678', 'STOP', at(10)));
+        expect(await optedOutAt()).toBeNull();
+        expect((await subscribers(offer)).map((s) => s.status)).toEqual(['active']);
+        expect(confirmations()).toHaveLength(2);
+      });
+    });
+
     it.each(['stop please', 'Please stop', 'STOP IT', 'stopp'])('%j is a reply, not a STOP', async (text) => {
       await receive(sms('+4915112345678', 'Hello'));
       await receive(sms('+4915112345678', text));

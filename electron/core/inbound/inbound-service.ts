@@ -16,6 +16,10 @@
  *      From then on nobody can subscribe them — not auto-subscription, not by hand, not a CSV —
  *      and the engine skips them, until they write START.
  *    - START keyword: the opt-out is lifted, with a confirmation. Ended subscriptions stay ended.
+ *    - Their latest word counts, as they wrote it (`receivedAt`), not as it arrived: a retried
+ *      webhook or WhatsApp's history can bring a STOP or START late. A START written before (or
+ *      at the moment of) their opt-out or a later STOP leaves them opted out; a STOP written
+ *      before a later START of theirs leaves them opted in. Either does nothing else.
  *    - Anything else: each live subscription in a sequence that stops on a reply is stopped
  *      ("Replied on …: “…”").
  *    - On a person's first message (no earlier one from them is stored), unless it is a STOP or
@@ -49,7 +53,7 @@ import type { SettingsService } from '../services/settings-service';
 import { subscribeContact } from '../services/subscriber-service';
 import type { IncomingMessage, IncomingMessageSink } from './incoming-message';
 import { matchKeyword } from './keywords';
-import { formatDay, inboundConsentNote, replyEndReason, stopEndReason } from './opt-out-wording';
+import { formatDay, formatDayTime, inboundConsentNote, replyEndReason, stopEndReason } from './opt-out-wording';
 
 /** What the service needs of the channel registry: the channel a confirmation goes back through. */
 export interface ConfirmationChannels {
@@ -211,7 +215,27 @@ export class InboundService implements IncomingMessageSink {
       let confirmation: PendingConfirmation['kind'] | null = null;
       const subscribedAt = Math.min(message.receivedAt, now);
 
-      if (keyword?.kind === 'stop') {
+      // Messages can arrive out of order (a retried webhook, WhatsApp's history after a reconnect):
+      // the customer's latest word counts, so a STOP or START older than the opposite one changes nothing.
+      const laterStart = keyword?.kind === 'stop' && optedOutAt === null ? this.latestKeyword(contactId, id, 'start', message.receivedAt, false, inbound) : null;
+      const laterStop =
+        keyword?.kind === 'start' && optedOutAt !== null
+          ? optedOutAt >= message.receivedAt
+            ? optedOutAt
+            : this.latestKeyword(contactId, id, 'stop', message.receivedAt, true, inbound)
+          : null;
+
+      if (laterStart !== null) {
+        actions.push({
+          kind: 'nothing',
+          reason: `This STOP was written on ${formatDayTime(message.receivedAt, timeZone)}, before their START of ${formatDayTime(laterStart, timeZone)}: they stay opted in.`,
+        });
+      } else if (laterStop !== null) {
+        actions.push({
+          kind: 'nothing',
+          reason: `This START was written on ${formatDayTime(message.receivedAt, timeZone)}, before they opted out on ${formatDayTime(laterStop, timeZone)}: they stay opted out.`,
+        });
+      } else if (keyword?.kind === 'stop') {
         const reason = stopEndReason(message.receivedAt, timeZone);
         let ended = 0;
         for (const live of store.inbound.liveSubscriptionsOf(contactId)) {
@@ -246,7 +270,10 @@ export class InboundService implements IncomingMessageSink {
 
       const first = !store.inbound.hasOtherFrom(contactId, id);
       if (keyword?.kind !== 'stop' && optedOutAt !== null) {
-        actions.push({ kind: 'nothing', reason: `Opted out on ${formatDay(optedOutAt, timeZone)}: nothing is sent to them until they write START.` });
+        // A START older than their opt-out has said why already.
+        if (laterStop === null) {
+          actions.push({ kind: 'nothing', reason: `Opted out on ${formatDay(optedOutAt, timeZone)}: nothing is sent to them until they write START.` });
+        }
       } else if (keyword?.kind !== 'stop' && first) {
         const ctx = { ...this.settings.scheduleContext(), now };
         for (const sequenceId of inbound.autoSubscribeSequenceIds) {
@@ -370,6 +397,25 @@ export class InboundService implements IncomingMessageSink {
       if (contact !== undefined) contacts.update(current.id, { phone: contact.phone, name, attributes: contact.attributes }, now);
     }
     return { contact: this.identity(current.id), created: false };
+  }
+
+  /**
+   * When the contact last wrote this keyword after `since` (or at it, with `orAt`), in another
+   * message than `exceptId`; null when they did not. Compared with today's keywords.
+   */
+  private latestKeyword(
+    contactId: number,
+    exceptId: number,
+    kind: 'stop' | 'start',
+    since: number,
+    orAt: boolean,
+    keywords: { stopKeywords: readonly string[]; startKeywords: readonly string[] },
+  ): number | null {
+    for (const later of this.deps.store.inbound.messagesFromSince(contactId, since, exceptId)) {
+      if (!orAt && later.receivedAt === since) continue;
+      if (matchKeyword(later.body, keywords)?.kind === kind) return later.receivedAt;
+    }
+    return null;
   }
 
   private identity(id: number): ContactIdentity {

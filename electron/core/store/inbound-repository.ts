@@ -96,6 +96,7 @@ export class InboundRepository {
   private readonly selectLive;
   private readonly updateEnded;
   private readonly selectCompleted;
+  private readonly selectSince;
 
   constructor(db: SqliteDatabase) {
     db.function(FOLD_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : null));
@@ -134,6 +135,11 @@ export class InboundRepository {
     );
     this.selectCompleted = db.prepare<[number, number], { 1: number }>(
       "SELECT 1 FROM subscriptions WHERE contact_id = ? AND sequence_id = ? AND status = 'completed' LIMIT 1",
+    );
+    this.selectSince = db.prepare<[{ contactId: number; since: number; exceptId: number }], { body: string; received_at: number }>(
+      `SELECT body, received_at FROM inbound_messages
+       WHERE contact_id = @contactId AND received_at >= @since AND id <> @exceptId
+       ORDER BY received_at DESC, id DESC`,
     );
   }
 
@@ -186,6 +192,14 @@ export class InboundRepository {
   /** Ends a live subscription with the reason the timeline shows. False when it was not live. */
   endSubscription(id: number, status: 'unsubscribed' | 'stopped', reason: string, now: number): boolean {
     return this.updateEnded.run({ id, status, reason, now }).changes === 1;
+  }
+
+  /**
+   * The contact's other messages written at or after `since`, newest first: a STOP or START that
+   * arrives late (a retried webhook, WhatsApp's history) is weighed against what they wrote after it.
+   */
+  messagesFromSince(contactId: number, since: number, exceptId: number): Array<{ body: string; receivedAt: number }> {
+    return this.selectSince.all({ contactId, since, exceptId }).map((row) => ({ body: row.body, receivedAt: row.received_at }));
   }
 
   /** Whether the contact has completed the sequence (auto-subscription does not start them again). */
