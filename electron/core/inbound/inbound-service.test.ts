@@ -394,6 +394,33 @@ describe('InboundService: customers who write in', () => {
       expect(rows('SELECT DISTINCT contact_id FROM inbound_messages')).toEqual([{ contact_id: anna.contactId }]);
     });
 
+    it('merging with a record that replied STOP ends the live subscriptions of the other, and nothing more is sent to them', async () => {
+      // A: the phone record, opted out by SMS. B: the same person on WhatsApp (privacy id), auto-subscribed.
+      await receive(sms('+4915112345678', 'Hello', { receivedAt: h.clock.ms - 30 * MINUTE }));
+      await receive(sms('+4915112345678', 'STOP', { receivedAt: h.clock.ms - 20 * MINUTE }));
+      await receive(whatsapp({ id: '555@lid', lid: '555@lid' }, 'Hello from WhatsApp', { receivedAt: h.clock.ms - 10 * MINUTE }));
+      expect((await subscribers(welcome)).map((s) => s.status)).toEqual(['unsubscribed', 'active']);
+      const sentBefore = confirmations().length;
+      h.changes.length = 0;
+
+      // WhatsApp ties the privacy id to A's number: one person, who replied STOP.
+      await receive(whatsapp({ id: '4915112345678@c.us', phone: '+4915112345678', lid: '555@lid' }, 'It is me'));
+      const contacts = (await h.call('contacts.list', {})).rows;
+      expect(contacts).toMatchObject([{ phone: '+4915112345678', optedOutAt: h.clock.ms - 20 * MINUTE }]);
+      for (const sequenceId of [welcome, offer]) {
+        expect((await subscribers(sequenceId)).map((s) => [s.contactId, s.status, s.endReason, s.nextDueAt])).toEqual([
+          [contacts[0]?.id, 'unsubscribed', 'Replied STOP on 2 Nov 2026, 09:40', null],
+          [contacts[0]?.id, 'unsubscribed', 'Replied STOP on 2 Nov 2026, 09:40', null],
+        ]);
+      }
+      expect(h.changes[0]).toEqual(expect.arrayContaining(['contacts', 'sequences', 'subscriptions']));
+
+      // Past the time both of B's messages were due: nothing goes out, none is even tried.
+      await h.timers.runUntil(() => h.app.engine.waitForIdle(), h.clock.ms + 25 * HOUR);
+      expect(confirmations()).toHaveLength(sentBefore);
+      expect(count('deliveries')).toBe(0);
+    });
+
     it('never merges two records with different numbers: the privacy id moves to the sender’s number', async () => {
       const anna = await h.call('contacts.upsert', { phone: '+4915100000001', name: 'Anna' });
       await receive(whatsapp({ id: '4915100000001@c.us', phone: '+4915100000001', lid: '777@lid' }, 'Hi, Anna here'));

@@ -7,8 +7,10 @@
  * 2. The person: found by phone, WhatsApp id or privacy id (`…@lid`), never stored twice. When a
  *    message shows that two records are one person (a privacy id WhatsApp has now tied to a
  *    number, a number whose privacy id was learned), they are merged onto one, the one with the
- *    phone (else the older). Two records with different phone numbers are never merged: the
- *    WhatsApp ids move to the one with the sender's number. A new person becomes a contact with source 'inbound', their
+ *    phone (else the older). A person who replied STOP on either record stays opted out, and
+ *    every live subscription of the merged record ends as STOP ends them. Two records with
+ *    different phone numbers are never merged: the WhatsApp ids move to the one with the
+ *    sender's number. A new person becomes a contact with source 'inbound', their
  *    WhatsApp profile name, and this message as the consent record.
  * 3. What it does:
  *    - STOP keyword (keywords.ts): opted out of everything (`opted_out_at`), every live
@@ -92,6 +94,8 @@ interface Recorded {
 interface Sender {
   contact: ContactIdentity;
   created: boolean;
+  /** Tables the matching changed (records merged, subscriptions moved or ended). */
+  tables: TableName[];
 }
 
 export class InboundService implements IncomingMessageSink {
@@ -204,11 +208,8 @@ export class InboundService implements IncomingMessageSink {
         store.inbound.setOutcome(id, null, actions);
         return { tables: ['inbound_messages'], confirmation: null };
       }
-      const tables = new Set<TableName>(['inbound_messages']);
-      if (sender.created) {
-        actions.push({ kind: 'contact-created', contactId: sender.contact.id });
-        tables.add('contacts');
-      }
+      const tables = new Set<TableName>(['inbound_messages', ...sender.tables]);
+      if (sender.created) actions.push({ kind: 'contact-created', contactId: sender.contact.id });
       const contactId = sender.contact.id;
       const keyword = matchKeyword(message.text, inbound);
       let optedOutAt = sender.contact.optedOutAt;
@@ -364,7 +365,7 @@ export class InboundService implements IncomingMessageSink {
         },
         now,
       );
-      return { contact: this.identity(id), created: true };
+      return { contact: this.identity(id), created: true, tables: ['contacts'] };
     }
 
     // The record with the sender's phone is the one the shop knows (imports, hand-added); else
@@ -372,13 +373,18 @@ export class InboundService implements IncomingMessageSink {
     const rank = (c: ContactIdentity): number => (ids.phone !== null && c.phone === ids.phone ? 2 : c.phone !== null ? 1 : 0);
     const [keep, ...others] = [...found.values()].sort((a, b) => rank(b) - rank(a) || a.id - b.id);
     if (keep === undefined) throw new Error('No contact to keep.');
+    const tables = new Set<TableName>();
     for (const other of others) {
+      tables.add('contacts');
       if (keep.phone !== null && other.phone !== null && other.phone !== keep.phone) {
         // Two numbers: two people as far as the shop knows (an old number, say). The WhatsApp
         // identity this message came from now belongs to the sender's record; the other keeps its number.
         contacts.forgetWhatsApp(other.id, now);
       } else {
-        contacts.mergeInto(keep.id, other.id, now);
+        // Opted out on either side: the merged person is, and their live subscriptions end as STOP ends them.
+        const merged = contacts.mergeInto(keep.id, other.id, now, (optedOutAt) => stopEndReason(optedOutAt, timeZone));
+        tables.add('subscriptions');
+        if (merged.ended > 0) tables.add('sequences');
       }
     }
     const current = others.length === 0 ? keep : this.identity(keep.id);
@@ -396,7 +402,7 @@ export class InboundService implements IncomingMessageSink {
       const contact = contacts.findById(current.id);
       if (contact !== undefined) contacts.update(current.id, { phone: contact.phone, name, attributes: contact.attributes }, now);
     }
-    return { contact: this.identity(current.id), created: false };
+    return { contact: this.identity(current.id), created: false, tables: [...tables] };
   }
 
   /**

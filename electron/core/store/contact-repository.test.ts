@@ -263,10 +263,9 @@ describe('ContactRepository', () => {
           (3, ${lidContact}, 2, 'paused', 'auto', 2, 2, 2);
         INSERT INTO inbound_messages (id, channel, provider, provider_message_id, from_whatsapp_id, contact_id, received_at, created_at)
           VALUES (1, 'whatsapp', 'whatsapp', 'm1', '999@lid', ${lidContact}, 50, 50);
-        UPDATE contacts SET opted_out_at = 40 WHERE id = ${lidContact};
       `);
 
-      contacts.mergeInto(phoneContact, lidContact, 100);
+      expect(contacts.mergeInto(phoneContact, lidContact, 100, () => 'not opted out')).toEqual({ optedOutAt: null, ended: 0 });
       expect(contacts.findById(lidContact)).toBeUndefined();
       expect(contacts.identityById(phoneContact)).toMatchObject({
         phone: '+4915100000001',
@@ -274,7 +273,7 @@ describe('ContactRepository', () => {
         whatsappLid: '999@lid',
         whatsappStatus: 'on',
         name: 'Zeynep',
-        optedOutAt: 40,
+        optedOutAt: null,
       });
       expect(contacts.findById(phoneContact)?.attributes).toEqual({ tier: 'gold' });
       const subscriptions = db.prepare('SELECT id, contact_id, status, end_reason FROM subscriptions ORDER BY id').all();
@@ -288,6 +287,35 @@ describe('ContactRepository', () => {
       expect(list({}).total).toBe(1);
       expect(integrity()).toEqual([{ integrity_check: 'ok' }]);
       expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    });
+
+    it.each([
+      { side: 'the record merged away', keepAt: null, goneAt: 40, optedOutAt: 40 },
+      { side: 'the kept record', keepAt: 40, goneAt: null, optedOutAt: 40 },
+      { side: 'both records (the later opt-out counts)', keepAt: 30, goneAt: 40, optedOutAt: 40 },
+    ])('merging with an opted-out record ($side) ends every live subscription the person has, as STOP does', ({ keepAt, goneAt, optedOutAt }) => {
+      const { contacts, db } = t.store;
+      const phoneContact = contacts.insert({ phone: '+4915100000001', name: 'Anna', attributes: {}, source: 'import', consentNote: '' }, 1);
+      const lidContact = fromInbound({ whatsappId: '999@lid', whatsappLid: '999@lid' });
+      db.exec(`
+        INSERT INTO sequences (id, name, name_key, created_at, updated_at) VALUES (1, 'Welcome', 'welcome', 1, 1), (2, 'Offer', 'offer', 1, 1);
+        INSERT INTO messages (id, sequence_id, position, name, body, delay_amount, delay_unit, created_at, updated_at)
+          VALUES (1, 1, 1, 'Hi', 'Hi', 1, 'hours', 1, 1), (2, 2, 1, 'Deal', 'Deal', 1, 'hours', 1, 1);
+        INSERT INTO subscriptions (id, contact_id, sequence_id, status, source, subscribed_at, next_message_id, next_due_at, created_at, updated_at) VALUES
+          (1, ${phoneContact}, 1, 'active', 'import', 1, 1, 3600001, 1, 1),
+          (2, ${lidContact}, 2, 'paused', 'auto', 2, 2, NULL, 2, 2),
+          (3, ${lidContact}, 1, 'completed', 'auto', 2, NULL, NULL, 2, 2);
+        UPDATE contacts SET opted_out_at = ${keepAt ?? 'NULL'} WHERE id = ${phoneContact};
+        UPDATE contacts SET opted_out_at = ${goneAt ?? 'NULL'} WHERE id = ${lidContact};
+      `);
+
+      expect(contacts.mergeInto(phoneContact, lidContact, 100, (at) => `Replied STOP at ${at}`)).toEqual({ optedOutAt, ended: 2 });
+      expect(contacts.identityById(phoneContact)?.optedOutAt).toBe(optedOutAt);
+      expect(db.prepare('SELECT id, contact_id, status, end_reason, next_message_id, next_due_at, updated_at FROM subscriptions ORDER BY id').all()).toEqual([
+        { id: 1, contact_id: phoneContact, status: 'unsubscribed', end_reason: 'Replied STOP at 40', next_message_id: null, next_due_at: null, updated_at: 100 },
+        { id: 2, contact_id: phoneContact, status: 'unsubscribed', end_reason: 'Replied STOP at 40', next_message_id: null, next_due_at: null, updated_at: 100 },
+        { id: 3, contact_id: phoneContact, status: 'completed', end_reason: null, next_message_id: null, next_due_at: null, updated_at: 2 },
+      ]);
     });
 
     it('tells which of a set of phones opted out, and when; opts out and back in', () => {

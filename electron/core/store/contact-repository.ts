@@ -174,6 +174,7 @@ export class ContactRepository {
   private readonly updateOptedOut;
   private readonly clearWhatsApp;
   private readonly endDuplicateSubscriptions;
+  private readonly endLiveSubscriptions;
   private readonly moveSubscriptions;
   private readonly moveInbound;
   private readonly selectOptedOutByPhone;
@@ -264,6 +265,10 @@ export class ContactRepository {
       `UPDATE subscriptions SET status = 'unsubscribed', end_reason = @reason, next_message_id = NULL, next_due_at = NULL, updated_at = @now
        WHERE contact_id = @gone AND status IN ('active', 'paused')
          AND sequence_id IN (SELECT sequence_id FROM subscriptions WHERE contact_id = @keep AND status IN ('active', 'paused'))`,
+    );
+    this.endLiveSubscriptions = db.prepare<[{ id: number; reason: string; now: number }]>(
+      `UPDATE subscriptions SET status = 'unsubscribed', end_reason = @reason, next_message_id = NULL, next_due_at = NULL, updated_at = @now
+       WHERE contact_id = @id AND status IN ('active', 'paused')`,
     );
     this.moveSubscriptions = db.prepare<[{ keep: number; gone: number }]>('UPDATE subscriptions SET contact_id = @keep WHERE contact_id = @gone');
     this.moveInbound = db.prepare<[{ keep: number; gone: number }]>('UPDATE inbound_messages SET contact_id = @keep WHERE contact_id = @gone');
@@ -395,8 +400,12 @@ export class ContactRepository {
    * limit); opted out if either was (the later opt-out counts). Subscriptions and inbound
    * messages move over — a live subscription in a sequence the kept record is live in too ends
    * instead — and the other record is deleted. Runs inside the caller's transaction.
+   *
+   * An opted-out person gets nothing more: when the merged record is opted out, every live
+   * subscription it has (its own or moved over) ends as 'unsubscribed', as STOP ends them, with
+   * `optOutEndReason(optedOutAt)` as the reason. Answers the merged opt-out and how many ended.
    */
-  mergeInto(keepId: number, goneId: number, now: number): void {
+  mergeInto(keepId: number, goneId: number, now: number, optOutEndReason: (optedOutAt: number) => string): { optedOutAt: number | null; ended: number } {
     if (keepId === goneId) throw new Error(`Cannot merge contact ${keepId} into itself.`);
     const keep = this.selectIdentityById.get(keepId);
     const gone = this.selectIdentityById.get(goneId);
@@ -414,6 +423,7 @@ export class ContactRepository {
     const optedOutAt = keep.opted_out_at === null || gone.opted_out_at === null ? (keep.opted_out_at ?? gone.opted_out_at) : Math.max(keep.opted_out_at, gone.opted_out_at);
     const nameKey = foldForSearch(name);
     this.updateMerged.run({ id: keepId, name, nameKey, attributes: JSON.stringify(attributes), optedOutAt, now });
+    const ended = optedOutAt === null ? 0 : this.endLiveSubscriptions.run({ id: keepId, reason: optOutEndReason(optedOutAt), now }).changes;
     if (nameKey !== keep.name_key && !this.isUnindexed(keepId)) {
       this.unindexName.run(keepId, keep.name_key);
       this.indexName.run(keepId, nameKey);
@@ -424,6 +434,7 @@ export class ContactRepository {
     if (keep.whatsapp_lid === null && gone.whatsapp_lid !== null) update.whatsappLid = gone.whatsapp_lid;
     if (keep.whatsapp_status !== 'on' && gone.whatsapp_status === 'on' && gone.whatsapp_checked_at !== null) update.onWhatsAppAt = gone.whatsapp_checked_at;
     this.setIdentity(keepId, update, now);
+    return { optedOutAt, ended };
   }
 
   /**
