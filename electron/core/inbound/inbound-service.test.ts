@@ -433,6 +433,50 @@ describe('InboundService: customers who write in', () => {
       ]);
     });
 
+    it('without a number, merges a privacy-id record into the one holding the WhatsApp id they wrote from, which keeps it', async () => {
+      await receive(whatsapp({ id: '555@lid', lid: '555@lid' }, 'Hi from the privacy id'));
+      await receive(whatsapp({ id: '4915112345678@c.us' }, 'Hi from the number id'));
+      const [byLid, byId] = rows<{ id: number }>('SELECT id FROM contacts ORDER BY id');
+
+      // WhatsApp now shows both ids on one message, still without the number.
+      await receive(whatsapp({ id: '4915112345678@c.us', lid: '555@lid' }, 'Both'));
+      expect(rows('SELECT id, phone, whatsapp_id, whatsapp_lid FROM contacts')).toEqual([
+        { id: byId?.id, phone: null, whatsapp_id: '4915112345678@c.us', whatsapp_lid: '555@lid' },
+      ]);
+      expect(byLid?.id).toBeLessThan(byId?.id ?? 0);
+      expect(rows('SELECT DISTINCT contact_id FROM inbound_messages')).toEqual([{ contact_id: byId?.id }]);
+    });
+
+    it('without a number, takes no WhatsApp identity from either of two records with different numbers', async () => {
+      const anna = await h.call('contacts.upsert', { phone: '+4915100000001', name: 'Anna' });
+      await receive(whatsapp({ id: '4915100000001@c.us', phone: '+4915100000001', lid: '777@lid' }, 'Hi, Anna here'));
+      const bob = await h.call('contacts.upsert', { phone: '+4915100000002', name: 'Bob' });
+      await receive(whatsapp({ id: '4915100000002@c.us', phone: '+4915100000002' }, 'Hi, Bob here'));
+
+      // Bob's WhatsApp id with Anna's privacy id, and no number to tell who is who.
+      await receive(whatsapp({ id: '4915100000002@c.us', lid: '777@lid' }, 'Who am I?'));
+      expect(rows('SELECT id, phone, whatsapp_id, whatsapp_lid FROM contacts ORDER BY id')).toEqual([
+        { id: anna.id, phone: '+4915100000001', whatsapp_id: '4915100000001@c.us', whatsapp_lid: '777@lid' },
+        { id: bob.id, phone: '+4915100000002', whatsapp_id: '4915100000002@c.us', whatsapp_lid: null },
+      ]);
+      expect((await inbox())[0]).toMatchObject({ body: 'Who am I?', contactId: bob.id });
+    });
+
+    it('without a number, merges no second number into the record that took one from a first merge', async () => {
+      await receive(whatsapp({ id: '4915100000009@c.us' }, 'Hi from the number id'));
+      await h.call('contacts.upsert', { phone: '+4915100000001', name: 'Anna' });
+      await receive(whatsapp({ id: '4915100000001@c.us', phone: '+4915100000001', lid: '777@lid' }, 'Hi, Anna here'));
+      // Bob is reached at that privacy id (an older record of his).
+      const bob = await h.call('contacts.upsert', { phone: '+4915100000002', name: 'Bob' });
+      h.sql("UPDATE contacts SET whatsapp_id = '777@lid' WHERE id = ?", bob.id);
+
+      await receive(whatsapp({ id: '4915100000009@c.us', lid: '777@lid' }, 'Who am I?'));
+      expect(rows('SELECT phone, whatsapp_id, whatsapp_lid FROM contacts ORDER BY phone')).toEqual([
+        { phone: '+4915100000001', whatsapp_id: '4915100000009@c.us', whatsapp_lid: '777@lid' },
+        { phone: '+4915100000002', whatsapp_id: '777@lid', whatsapp_lid: null },
+      ]);
+    });
+
     it('records a sender that is not a phone number without creating anyone', async () => {
       await receive(sms('VODAFONE', 'Your bill is ready'));
       expect(count('contacts')).toBe(0);

@@ -6,11 +6,13 @@
  * 1. Stored once: a repeat of the same provider message id writes nothing and counts as done.
  * 2. The person: found by phone, WhatsApp id or privacy id (`…@lid`), never stored twice. When a
  *    message shows that two records are one person (a privacy id WhatsApp has now tied to a
- *    number, a number whose privacy id was learned), they are merged onto one, the one with the
- *    phone (else the older). A person who replied STOP on either record stays opted out, and
- *    every live subscription of the merged record ends as STOP ends them. Two records with
- *    different phone numbers are never merged: the WhatsApp ids move to the one with the
- *    sender's number. A new person becomes a contact with source 'inbound', their
+ *    number, a number whose privacy id was learned), they are merged onto one: the one with the
+ *    sender's phone, else — no phone given — the one holding the WhatsApp id they wrote from,
+ *    else one with a phone, else the older. A person who replied STOP on either record stays
+ *    opted out, and every live subscription of the merged record ends as STOP ends them. Two
+ *    records with different phone numbers are never merged: the WhatsApp ids move to the one
+ *    with the sender's number, and when no number was given both are left as they are (the
+ *    message is the kept one's). A new person becomes a contact with source 'inbound', their
  *    WhatsApp profile name, and this message as the consent record.
  * 3. What it does:
  *    - STOP keyword (keywords.ts): opted out of everything (`opted_out_at`), every live
@@ -368,22 +370,40 @@ export class InboundService implements IncomingMessageSink {
       return { contact: this.identity(id), created: true, tables: ['contacts'] };
     }
 
-    // The record with the sender's phone is the one the shop knows (imports, hand-added); else
-    // one with a phone; else the older.
-    const rank = (c: ContactIdentity): number => (ids.phone !== null && c.phone === ids.phone ? 2 : c.phone !== null ? 1 : 0);
+    // The record with the sender's phone is the one the shop knows (imports, hand-added). Without
+    // a phone, the record holding the WhatsApp id they wrote from: that is who they are, however
+    // the privacy id is tied. Else one with a phone; else the older.
+    const rank = (c: ContactIdentity): number =>
+      ids.phone !== null ? (c.phone === ids.phone ? 2 : c.phone !== null ? 1 : 0) : ids.whatsappId !== null && c.whatsappId === ids.whatsappId ? 2 : c.phone !== null ? 1 : 0;
     const [keep, ...others] = [...found.values()].sort((a, b) => rank(b) - rank(a) || a.id - b.id);
     if (keep === undefined) throw new Error('No contact to keep.');
     const tables = new Set<TableName>();
+    /** Records left as they are: they hold identifiers this message came from, which the kept one must not take. */
+    const apart: ContactIdentity[] = [];
+    // The kept record's phone as merges add one (a merge never replaces it).
+    let keptPhone = keep.phone;
     for (const other of others) {
-      tables.add('contacts');
-      if (keep.phone !== null && other.phone !== null && other.phone !== keep.phone) {
+      if (keptPhone !== null && other.phone !== null && other.phone !== keptPhone) {
+        if (ids.phone === null) {
+          // Two numbers and none given: nothing tells whose WhatsApp identity this is now, so
+          // neither record loses anything; the message is the kept record's.
+          this.deps.logger.warn('A WhatsApp message matched two contacts with different numbers; both are left as they are', {
+            inboundId,
+            keptId: keep.id,
+            otherId: other.id,
+          });
+          apart.push(other);
+          continue;
+        }
         // Two numbers: two people as far as the shop knows (an old number, say). The WhatsApp
         // identity this message came from now belongs to the sender's record; the other keeps its number.
         contacts.forgetWhatsApp(other.id, now);
+        tables.add('contacts');
       } else {
         // Opted out on either side: the merged person is, and their live subscriptions end as STOP ends them.
         const merged = contacts.mergeInto(keep.id, other.id, now, (optedOutAt) => stopEndReason(optedOutAt, timeZone));
-        tables.add('subscriptions');
+        keptPhone = keptPhone ?? other.phone;
+        tables.add('contacts').add('subscriptions');
         if (merged.ended > 0) tables.add('sequences');
       }
     }
@@ -391,10 +411,11 @@ export class InboundService implements IncomingMessageSink {
     // The id they wrote from is where replies go; a phone id (`…@c.us`) wins over a privacy id.
     const replyTo =
       ids.whatsappId !== null && (current.whatsappId === null || whatsAppIdKind(ids.whatsappId) === 'phone') ? ids.whatsappId : undefined;
+    const heldApart = (held: (c: ContactIdentity) => string | null, id: string): boolean => apart.some((c) => held(c) === id);
     const learned = {
       ...(ids.phone !== null && current.phone === null ? { phone: ids.phone } : {}),
-      ...(replyTo !== undefined && replyTo !== current.whatsappId ? { whatsappId: replyTo } : {}),
-      ...(ids.lid !== null && ids.lid !== current.whatsappLid ? { whatsappLid: ids.lid } : {}),
+      ...(replyTo !== undefined && replyTo !== current.whatsappId && !heldApart((c) => c.whatsappId, replyTo) ? { whatsappId: replyTo } : {}),
+      ...(ids.lid !== null && ids.lid !== current.whatsappLid && !heldApart((c) => c.whatsappLid, ids.lid) ? { whatsappLid: ids.lid } : {}),
       ...(message.channel === 'whatsapp' && current.whatsappStatus !== 'on' ? { onWhatsAppAt: message.receivedAt } : {}),
     };
     if (Object.keys(learned).length > 0) contacts.setIdentity(current.id, learned, now);
