@@ -38,10 +38,15 @@
  * 2-core machine's disk.)
  *
  * 4. After the commit: the STOP/START confirmation, through the channel the message came by, with
- *    an idempotency key derived from the provider's message id (a repeat can never send a second
- *    one: the repeat sends only if the first try never recorded an outcome and none is in
- *    flight). `receive` does not wait for it: a webhook is answered once the message is stored
- *    and acted on; `settled()` waits for confirmations in flight.
+ *    an idempotency key derived from the provider's message id. At most one reaches the customer:
+ *    "being sent" is recorded on the message, in its own commit, before the channel is called,
+ *    and replaced by the outcome after. A repeat of the message sends only if no confirmation is
+ *    recorded (the app stopped between the commit and that mark) and none is in flight. Found
+ *    "being sent" (the app stopped during the send), it may have gone out: a channel that
+ *    deduplicates by key (SMSGate) is given it again with the same key; any other (WhatsApp,
+ *    Twilio) is not, and the message records that it is not known whether it went out.
+ *    `receive` does not wait for it: a webhook is answered once the message is stored and acted
+ *    on; `settled()` waits for confirmations in flight.
  */
 import { createHash } from 'node:crypto';
 import type { TableName } from '../../../shared/contract';
@@ -312,11 +317,22 @@ export class InboundService implements IncomingMessageSink {
    * got an outcome (the app stopped between the commit and the send) is sent now, with the same key.
    */
   private repeat(message: IncomingMessage, providerMessageId: string, deliveryKey: string, to: string | null, whatsappId: string | null): Recorded {
-    const stored = this.deps.store.inbound.findByProviderId(message.provider, providerMessageId);
+    const { store, logger } = this.deps;
+    const stored = store.inbound.findByProviderId(message.provider, providerMessageId);
     if (stored === undefined) throw new Error(`Inbound message ${message.provider}/${providerMessageId} was refused as a repeat but is not stored.`);
     const called = stored.actions.find((action) => action.kind === 'opted-out' || action.kind === 'opted-in');
-    const answered = stored.actions.some((action) => action.kind === 'confirmation');
-    if (called === undefined || answered || this.inFlight.has(stored.id)) return { tables: [], confirmation: null };
+    const recorded = stored.actions.find((action) => action.kind === 'confirmation');
+    if (called === undefined || this.inFlight.has(stored.id)) return { tables: [], confirmation: null };
+    if (recorded !== undefined) {
+      if (!isBeingSent(recorded)) return { tables: [], confirmation: null };
+      // The app stopped while sending it: it may have reached them. Only a provider that knows the
+      // key can be asked again safely.
+      if (this.channels.get(message.channel)?.idempotentSend !== true) {
+        logger.warn('A STOP/START confirmation was being sent when the app stopped; not sent again', { inboundId: stored.id });
+        store.inbound.setConfirmation(stored.id, { kind: 'confirmation', sent: false, detail: perhapsSentDetail(message.channel) });
+        return { tables: ['inbound_messages'], confirmation: null };
+      }
+    }
     return {
       tables: [],
       confirmation: { inboundId: stored.id, kind: called.kind === 'opted-out' ? 'stop' : 'start', channel: message.channel, deliveryKey, to, whatsappId },
@@ -479,10 +495,13 @@ export class InboundService implements IncomingMessageSink {
     const inbound = this.settings.inbound();
     const text = pending.kind === 'stop' ? inbound.stopConfirmation : inbound.startConfirmation;
     const channel = this.channels.get(pending.channel);
-    let action: InboundAction;
+    let action: ConfirmationAction;
     if (channel === null) {
       action = { kind: 'confirmation', sent: false, detail: `${CHANNEL_NAME[pending.channel]} is not set up, so no confirmation was sent.` };
     } else {
+      // Committed before the channel is called (this runs before the first await): should the app
+      // stop before the outcome is recorded, a repeat knows the confirmation may have gone out.
+      store.write(() => store.inbound.setConfirmation(pending.inboundId, { kind: 'confirmation', sent: false, detail: beingSentDetail(pending.channel) }));
       const result = await channel.send({ deliveryKey: pending.deliveryKey, to: pending.to, whatsappId: pending.whatsappId, text, media: null });
       if (result.ok) {
         action = { kind: 'confirmation', sent: true, detail: `Sent by ${CHANNEL_NAME[pending.channel]}: “${text}”` };
@@ -491,9 +510,25 @@ export class InboundService implements IncomingMessageSink {
         action = { kind: 'confirmation', sent: false, detail: `Not sent: ${result.error.reason}` };
       }
     }
-    store.write(() => store.inbound.appendAction(pending.inboundId, action));
+    store.write(() => store.inbound.setConfirmation(pending.inboundId, action));
     events.dataChanged('inbound_messages');
   }
+}
+
+type ConfirmationAction = Extract<InboundAction, { kind: 'confirmation' }>;
+
+/** The confirmation's state while the channel is sending it (the inbox shows it as not sent yet). */
+function beingSentDetail(channel: IncomingMessage['channel']): string {
+  return `Being sent by ${CHANNEL_NAME[channel]}…`;
+}
+
+/** A confirmation found "being sent" after the app stopped, on a channel that cannot be asked again safely. */
+function perhapsSentDetail(channel: IncomingMessage['channel']): string {
+  return `Perhaps sent by ${CHANNEL_NAME[channel]}: the app stopped while sending it, and it is not sent twice.`;
+}
+
+function isBeingSent(action: ConfirmationAction): boolean {
+  return !action.sent && (action.detail === beingSentDetail('whatsapp') || action.detail === beingSentDetail('sms'));
 }
 
 function nonEmpty(text: string | null): string | null {

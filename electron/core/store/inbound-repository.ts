@@ -159,11 +159,19 @@ export class InboundRepository {
     this.updateOutcome.run({ id, contactId, actions: JSON.stringify(actions) });
   }
 
-  /** Adds an action to what the message did (the confirmation, sent after the commit). False when no such message. */
-  appendAction(id: number, action: InboundAction): boolean {
+  /**
+   * Records the state of the message's STOP/START confirmation (sent after the commit): replaces
+   * the confirmation action it has (there is one per message: "being sent", then how it went),
+   * else adds it. False when no such message.
+   */
+  setConfirmation(id: number, confirmation: Extract<InboundAction, { kind: 'confirmation' }>): boolean {
     const row = this.selectActions.get(id);
     if (row === undefined) return false;
-    this.updateActions.run({ id, actions: JSON.stringify([...toActions(row.actions), action]) });
+    const actions = toActions(row.actions);
+    const at = actions.findIndex((action) => action.kind === 'confirmation');
+    if (at === -1) actions.push(confirmation);
+    else actions[at] = confirmation;
+    this.updateActions.run({ id, actions: JSON.stringify(actions) });
     return true;
   }
 

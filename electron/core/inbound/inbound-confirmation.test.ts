@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundAction } from '../../../shared/domain';
+import { READY, type Channel, type ChannelId, type OutboundMessage, type SendResult } from '../channels/channel';
+import { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { FakeClock } from '../services/test-harness';
+import type { ServiceDeps } from '../services/service-deps';
+import { SettingsService } from '../services/settings-service';
+import { openDatabase } from '../store/database';
+import { openTempStore, type TempStore } from '../store/test-store';
+import type { IncomingMessage } from './incoming-message';
+import { InboundService } from './inbound-service';
+
+/** A channel whose sends the test scripts; it remembers every one it was given. */
+class ScriptedChannel implements Channel {
+  readonly carriesMedia = false;
+  readonly sends: OutboundMessage[] = [];
+  /** What the database showed, on another connection, as each send began. */
+  readonly committedAtSend: InboundAction[][] = [];
+
+  constructor(
+    readonly id: ChannelId,
+    readonly idempotentSend: boolean,
+    private readonly script: (attempt: number) => Promise<SendResult>,
+    private readonly committed: () => InboundAction[],
+  ) {}
+
+  status() {
+    return READY;
+  }
+  onStatusChange() {
+    return () => undefined;
+  }
+  probe() {
+    return Promise.resolve(READY);
+  }
+  send(message: OutboundMessage): Promise<SendResult> {
+    this.sends.push(message);
+    this.committedAtSend.push(this.committed());
+    return this.script(this.sends.length);
+  }
+}
+
+/** The process dying inside the send, after the provider took the message. */
+const crash = (): Promise<SendResult> => Promise.reject(new Error('The app stopped here'));
+const accepted = (): Promise<SendResult> => Promise.resolve({ ok: true, providerMessageId: 'provider-1' });
+
+describe('InboundService: the STOP confirmation reaches the customer at most once, across a crash', () => {
+  let t: TempStore;
+  let deps: ServiceDeps;
+  let settings: SettingsService;
+  const errors: string[] = [];
+  const logger: Logger = { info: () => undefined, warn: () => undefined, error: (message) => errors.push(message) };
+
+  beforeEach(() => {
+    t = openTempStore();
+    deps = { store: t.store, events: new EventBus(), clock: new FakeClock(), logger };
+    settings = new SettingsService(deps, { timeZone: 'Europe/Berlin', country: 'DE' });
+    errors.length = 0;
+  });
+  afterEach(() => t.cleanup());
+
+  const stop: IncomingMessage = {
+    channel: 'whatsapp',
+    provider: 'whatsapp',
+    providerMessageId: 'wa-stop-1',
+    fromPhone: '+4915112345678',
+    fromWhatsappId: '4915112345678@c.us',
+    fromWhatsappLid: null,
+    profileName: null,
+    text: 'STOP',
+    receivedAt: Date.UTC(2026, 10, 2, 8, 55),
+  };
+
+  /** The message's actions as committed, read on a second connection. */
+  const committed = (): InboundAction[] => {
+    const db = openDatabase(t.file);
+    try {
+      const row = db.prepare<[], { actions: string }>('SELECT actions FROM inbound_messages').get();
+      return row === undefined ? [] : (JSON.parse(row.actions) as InboundAction[]);
+    } finally {
+      db.close();
+    }
+  };
+
+  /** A fresh service (the app started again) sending through `channel`. */
+  const started = (channel: Channel) => new InboundService(deps, settings, { get: (id) => (id === channel.id ? channel : null) });
+
+  const receive = async (service: InboundService, message: IncomingMessage) => {
+    await service.receive(message);
+    await service.settled();
+  };
+
+  it.each([
+    { channel: 'whatsapp' as const, label: 'WhatsApp' },
+    { channel: 'sms' as const, label: 'SMS' },
+  ])('$label without idempotency keys: a confirmation the app stopped while sending is not sent again when the STOP comes again', async ({ channel, label }) => {
+    const message = channel === 'whatsapp' ? stop : { ...stop, channel, provider: 'twilio' as const, fromWhatsappId: null, providerMessageId: 'SM1' };
+    const before = new ScriptedChannel(channel, false, crash, committed);
+    await receive(started(before), message);
+    expect(before.sends).toHaveLength(1);
+    // The mark was committed before the channel was called.
+    expect(before.committedAtSend[0]).toContainEqual({ kind: 'confirmation', sent: false, detail: `Being sent by ${label}…` });
+    expect(errors).toEqual(['Could not record an inbound confirmation']);
+
+    // Started again, the same STOP arrives again (WhatsApp's history, Twilio's retry).
+    const after = new ScriptedChannel(channel, false, accepted, committed);
+    const service = started(after);
+    await receive(service, message);
+    await receive(service, message);
+    expect(after.sends).toEqual([]);
+    expect(committed()).toEqual([
+      { kind: 'contact-created', contactId: expect.any(Number) },
+      { kind: 'opted-out', keyword: 'STOP' },
+      { kind: 'confirmation', sent: false, detail: `Perhaps sent by ${label}: the app stopped while sending it, and it is not sent twice.` },
+    ]);
+  });
+
+  it('a confirmation that was sent is recorded in place of the mark, once', async () => {
+    const channel = new ScriptedChannel('whatsapp', false, accepted, committed);
+    const service = started(channel);
+    await receive(service, stop);
+    await receive(service, stop);
+    expect(channel.sends).toHaveLength(1);
+    expect(committed()).toEqual([
+      { kind: 'contact-created', contactId: expect.any(Number) },
+      { kind: 'opted-out', keyword: 'STOP' },
+      { kind: 'confirmation', sent: true, detail: 'Sent by WhatsApp: “You will not get any more messages from us. Reply START to allow them again.”' },
+    ]);
+  });
+
+  it('a confirmation the app stopped before marking (it never went out) is sent on the repeat', async () => {
+    const channel = new ScriptedChannel('whatsapp', false, accepted, committed);
+    await receive(started(channel), stop);
+    // As if the app had stopped between the message's commit and the mark.
+    t.store.db.prepare(`UPDATE inbound_messages SET actions = json_remove(actions, '$[#-1]')`).run();
+    await receive(started(channel), stop);
+    expect(channel.sends).toHaveLength(2);
+    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', sent: true, detail: expect.stringMatching(/^Sent by WhatsApp/) }]);
+  });
+
+  it('a channel that deduplicates by key is given it again with the same key', async () => {
+    const message: IncomingMessage = { ...stop, channel: 'sms', provider: 'smsgate', fromWhatsappId: null, providerMessageId: 'event-1' };
+    const before = new ScriptedChannel('sms', true, crash, committed);
+    await receive(started(before), message);
+    const after = new ScriptedChannel('sms', true, () => Promise.resolve({ ok: true, providerMessageId: 'k', deduplicated: true }), committed);
+    await receive(started(after), message);
+    expect(after.sends.map((send) => send.deliveryKey)).toEqual(before.sends.map((send) => send.deliveryKey));
+    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', sent: true, detail: expect.stringMatching(/^Sent by SMS/) }]);
+  });
+});
