@@ -14,7 +14,11 @@
  * - a delivery that MAY have gone out (`claimed`, `retrying`, `unknown`) comes over as `claimed`
  *   with the same delivery key, so start-up recovery treats it exactly as after a crash: SMSGate
  *   gets it again under the same key and drops a repeat, WhatsApp's chat is looked at, anything
- *   else becomes `unknown` for the owner to settle;
+ *   else becomes `unknown` for the owner to settle. It keeps the earliest claim time and run of
+ *   failures either database knew: WhatsApp's chat is looked at from the claim on, and an attempt
+ *   the replaced database made before the claim the restored row has must not be missed. The
+ *   same goes for a delivery the backup holds in the same state under the same key but that was
+ *   attempted again since;
  * - customers who opted out since stay opted out; subscriptions unsubscribed or stopped since stay
  *   ended; the engine's pacing, heartbeat, downtimes and pause come over (no burst, no made-up
  *   downtime, a pause stays a pause).
@@ -88,7 +92,7 @@ function apply(env: EngineStore, restore: RestoreRepository, history: ReplacedHi
   for (const delivery of history.deliveries) {
     if (delivery.status === 'sent') {
       if (carrySent(env, delivery, now)) report.sent++;
-    } else if (carryInFlight(env, delivery, now)) {
+    } else if (carryInFlight(env, restore, delivery, now)) {
       report.inFlight++;
     }
   }
@@ -150,9 +154,10 @@ function carrySent(env: EngineStore, delivery: ReplacedDelivery, now: number): b
 
 /**
  * The replaced database had this claimed, waiting for a retry, or unknown: it may have gone out.
- * It comes over as claimed under the same key, for start-up recovery to settle.
+ * It comes over as claimed under the same key, for start-up recovery to settle, looking back to
+ * the first attempt either database knew.
  */
-function carryInFlight(env: EngineStore, delivery: ReplacedDelivery, now: number): boolean {
+function carryInFlight(env: EngineStore, restore: RestoreRepository, delivery: ReplacedDelivery, now: number): boolean {
   const { deliveries } = env.store;
   const { restored } = delivery;
   if (restored === null) {
@@ -162,7 +167,7 @@ function carryInFlight(env: EngineStore, delivery: ReplacedDelivery, now: number
         now,
       );
     } else {
-      deliveries.claim(
+      const id = deliveries.claim(
         {
           subscriptionId: delivery.subscriptionId,
           messageId: delivery.messageId,
@@ -174,18 +179,25 @@ function carryInFlight(env: EngineStore, delivery: ReplacedDelivery, now: number
         },
         now,
       );
+      restore.carryAttemptTimes(id, delivery);
     }
     advanceSubscription(env, delivery.subscriptionId, now);
     return true;
   }
+  if (restored.status === 'claimed') {
+    // Claimed in the backup too: recovery takes it, from the first attempt the replaced database made.
+    restore.carryAttemptTimes(restored.id, delivery);
+    return false;
+  }
   if (restored.status !== 'retrying' || delivery.deliveryKey === null) {
-    // Claimed in the backup too (recovery takes it), unknown (the owner decides), or settled.
+    // Unknown (the owner decides), or settled.
     return false;
   }
   if (restored.deliveryKey !== delivery.deliveryKey && !deliveries.moveToChannel(restored.id, delivery.channel, delivery.deliveryKey, delivery.fallback, now)) {
     return false;
   }
   if (!deliveries.reclaim(restored.id, now)) return false;
+  restore.carryAttemptTimes(restored.id, delivery);
   advanceSubscription(env, delivery.subscriptionId, now);
   return true;
 }

@@ -31,6 +31,13 @@ export interface ReplacedDelivery {
   /** The remark recorded with it (sent) or its last error. */
   error: string | null;
   fallback: FallbackReason | null;
+  /**
+   * No attempt of it can have gone out before this: its first claim (when the row was created, or
+   * its last claim if a carry-over from an earlier restore recorded that as earlier).
+   */
+  firstClaimAt: number;
+  /** When its current run of transient failures began; null while none. */
+  failingSince: number | null;
   /** The backup's own delivery for the same subscription and message, if it has one. */
   restored: { id: number; status: DeliveryStatus; deliveryKey: string | null } | null;
 }
@@ -60,6 +67,8 @@ interface DeliveryRow {
   rendered_text: string | null;
   error: string | null;
   fallback: string | null;
+  first_claim_at: number;
+  failing_since: number | null;
   restored_id: number | null;
   restored_status: string | null;
   restored_key: string | null;
@@ -125,7 +134,8 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
   const rows = db
     .prepare<[], DeliveryRow>(
       `SELECT o.subscription_id, o.message_id, o.channel, o.status, o.delivery_key, o.due_at, o.sent_at, o.provider_message_id,
-              o.rendered_text, o.error, o.fallback, d.id AS restored_id, d.status AS restored_status, d.delivery_key AS restored_key
+              o.rendered_text, o.error, o.fallback, MIN(o.created_at, COALESCE(o.claimed_at, o.created_at)) AS first_claim_at,
+              o.failing_since, d.id AS restored_id, d.status AS restored_status, d.delivery_key AS restored_key
        FROM ${REPLACED}.deliveries o
        JOIN ${REPLACED}.subscriptions os ON os.id = o.subscription_id
        JOIN main.subscriptions s ON s.id = os.id AND s.contact_id = os.contact_id AND s.sequence_id = os.sequence_id AND s.created_at = os.created_at
@@ -133,7 +143,9 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
        JOIN main.messages m ON m.id = om.id AND m.sequence_id = om.sequence_id AND m.created_at = om.created_at
        LEFT JOIN main.deliveries d ON d.subscription_id = o.subscription_id AND d.message_id = o.message_id
        WHERE o.status IN ${MAY_HAVE_GONE_OUT}
-         AND (d.id IS NULL OR d.status <> o.status OR d.delivery_key IS NOT o.delivery_key)
+         AND (d.id IS NULL OR d.status <> o.status OR d.delivery_key IS NOT o.delivery_key
+              -- Same state and key, but attempted again since the backup: that attempt may have gone out.
+              OR (o.status <> 'sent' AND (d.claimed_at IS NOT o.claimed_at OR d.failing_since IS NOT o.failing_since)))
        ORDER BY o.id`,
     )
     .all();
@@ -149,6 +161,8 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
     renderedText: row.rendered_text,
     error: row.error,
     fallback: row.fallback === 'not-on-whatsapp' || row.fallback === 'whatsapp-down' ? row.fallback : null,
+    firstClaimAt: row.first_claim_at,
+    failingSince: row.failing_since,
     restored:
       row.restored_id === null || row.restored_status === null
         ? null
@@ -166,6 +180,7 @@ export class RestoreRepository {
   private readonly optOutRow;
   private readonly endRow;
   private readonly settingRow;
+  private readonly attemptTimesRow;
 
   constructor(db: SqliteDatabase) {
     this.optOutRow = db.prepare<[{ id: number; at: number; now: number }]>(
@@ -178,6 +193,15 @@ export class RestoreRepository {
     this.settingRow = db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+    // The earliest of what either database knew (MIN of several arguments is NULL if one is: hence COALESCE).
+    this.attemptTimesRow = db.prepare<[{ id: number; firstClaimAt: number; failingSince: number | null }]>(
+      `UPDATE deliveries SET
+         claimed_at = MIN(COALESCE(claimed_at, created_at), created_at, @firstClaimAt),
+         failing_since = CASE WHEN @failingSince IS NULL THEN failing_since
+                              WHEN failing_since IS NULL THEN @failingSince
+                              ELSE MIN(failing_since, @failingSince) END
+       WHERE id = @id AND status = 'claimed'`,
+    );
   }
 
   optOut(contactId: number, optedOutAt: number, now: number): boolean {
@@ -186,6 +210,17 @@ export class RestoreRepository {
 
   endSubscription(id: number, status: 'unsubscribed' | 'stopped', endReason: string | null, now: number): boolean {
     return this.endRow.run({ id, status, endReason, now }).changes === 1;
+  }
+
+  /**
+   * A claimed delivery of the restored file takes on the attempts the replaced database made: its
+   * claim time goes back to the first claim either database knew (recovery asks a channel such as
+   * WhatsApp what went out SINCE the claim, so a later time would miss an attempt that went out),
+   * and its run of failures to the earliest either knew (a retry of a channel that cannot drop a
+   * repeat is looked up first only while a run is going; it also bounds how long it is retried).
+   */
+  carryAttemptTimes(id: number, replaced: { firstClaimAt: number; failingSince: number | null }): boolean {
+    return this.attemptTimesRow.run({ id, firstClaimAt: replaced.firstClaimAt, failingSince: replaced.failingSince }).changes === 1;
   }
 
   /** A setting copied as the JSON text it was stored as. */
