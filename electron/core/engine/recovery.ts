@@ -27,9 +27,15 @@
  * become `unknown` (`giveUpWaiting`) with a reason that says so, and the owner decides.
  * Until they are settled the claims stay `claimed` and hold their subscriptions (nothing later
  * overtakes them); a stop meanwhile leaves them for the next start.
+ * Each claim is settled on its own: if settling one goes wrong (its channel's lookup throws, the
+ * database refuses its write), that one is logged and left `claimed` — its transaction rolled
+ * back, nothing sent, nothing assumed — and handed back with the deferred ones for a later pass
+ * (the engine runs it once the channel is ready; if that fails too, the next start takes it),
+ * while the pass goes on with the others.
  */
 import type { Channel, ChannelId, LookupQuery } from '../channels/channel';
 import type { Delivery } from '../store/delivery-repository';
+import { errorStack } from '../errors';
 import type { Logger } from '../logger';
 import { advanceSubscription } from './advance-subscription';
 import type { EngineStore } from './engine-store';
@@ -49,7 +55,10 @@ export interface RecoveryReport {
   recordedSent: number;
   failed: number;
   unknown: number;
-  /** Claims left alone because `defer` said their channel must be waited for, per channel. */
+  /**
+   * Claims left `claimed` for a later pass, per channel: `defer` said their channel must be waited
+   * for, or settling them failed this time (logged).
+   */
   deferred: Map<ChannelId, number[]>;
 }
 
@@ -63,68 +72,105 @@ export interface RecoveryOptions {
 const INTERRUPTED = 'The app stopped while this was being sent; it is sent again safely (the gateway ignores a duplicate).';
 const INTERRUPTED_NOT_SENT = 'The app stopped while this was being sent; the channel shows it did not go out, so it is sent again.';
 
+type Outcome = 'resent' | 'recordedSent' | 'failed' | 'unknown' | 'deferred' | 'stopped';
+
 export async function recoverClaimed(deps: RecoveryDeps, options: RecoveryOptions = {}): Promise<RecoveryReport> {
   const { env, logger } = deps;
   const report: RecoveryReport = { resent: 0, recordedSent: 0, failed: 0, unknown: 0, deferred: new Map() };
   const only = options.only === undefined ? null : new Set(options.only);
+  const deferTo = (channel: ChannelId, id: number): void => {
+    const ids = report.deferred.get(channel) ?? [];
+    ids.push(id);
+    report.deferred.set(channel, ids);
+  };
   for (const delivery of env.store.deliveries.claimed()) {
     if (deps.stopped()) return report;
     if (only !== null && !only.has(delivery.id)) continue;
-    const channel = deps.channel(delivery.channel);
-    const now = env.clock.now();
-
-    if (channel !== null && options.defer?.(channel) === true) {
-      const ids = report.deferred.get(channel.id) ?? [];
-      ids.push(delivery.id);
-      report.deferred.set(channel.id, ids);
-      continue;
-    }
-
-    if (channel?.idempotentSend === true && delivery.deliveryKey !== null) {
-      env.store.write(() => env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: now, error: INTERRUPTED, refund: false }, now));
-      report.resent++;
-      continue;
-    }
-
-    if (channel?.lookup !== undefined && delivery.deliveryKey !== null) {
-      const found = await channel.lookup(lookupQuery(env, delivery, delivery.deliveryKey), deps.signal);
+    let outcome: Outcome;
+    try {
+      outcome = await recoverOne(deps, delivery, options);
+    } catch (error) {
       if (deps.stopped()) return report;
-      const at = env.clock.now();
-      env.store.write(() => {
-        switch (found.outcome) {
-          case 'sent':
-            markSent(env, delivery, { sentAt: delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
-            report.recordedSent++;
-            return;
-          case 'not-sent':
-            env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED_NOT_SENT, refund: false }, at);
-            report.resent++;
-            return;
-          case 'failed':
-            env.store.deliveries.finish(delivery.id, 'claimed', 'failed', found.error.reason, at);
-            afterPermanentFailure(env, delivery.subscriptionId, at);
-            report.failed++;
-            return;
-          case 'unknown':
-            markUnknown(env, delivery.id, delivery.subscriptionId, `The app stopped while sending this, and the channel cannot tell whether it went out (${found.reason}). Check with the customer, then choose “Send again” or “Mark as sent”.`, at);
-            report.unknown++;
-            return;
-        }
-      });
+      if (leftClaimed(deps, delivery, error)) deferTo(delivery.channel, delivery.id);
       continue;
     }
-
-    const why = channel === null ? 'the channel is no longer set up' : 'the channel cannot tell whether it went out';
-    env.store.write(() =>
-      markUnknown(env, delivery.id, delivery.subscriptionId, `The app stopped while sending this, and ${why}. Check with the customer, then choose “Send again” or “Mark as sent”.`, now),
-    );
-    report.unknown++;
+    if (outcome === 'stopped') return report;
+    if (outcome === 'deferred') deferTo(delivery.channel, delivery.id);
+    else report[outcome]++;
   }
   if (report.resent + report.recordedSent + report.failed + report.unknown > 0) {
     const { deferred, ...counts } = report;
     logger.info('Recovered interrupted deliveries', { ...counts, deferred: Object.fromEntries(deferred) });
   }
   return report;
+}
+
+/** Settles one claimed delivery (see the top of the file); what it became, once written. */
+async function recoverOne(deps: RecoveryDeps, delivery: Delivery, options: RecoveryOptions): Promise<Outcome> {
+  const { env } = deps;
+  const channel = deps.channel(delivery.channel);
+  const now = env.clock.now();
+
+  if (channel !== null && options.defer?.(channel) === true) return 'deferred';
+
+  if (channel?.idempotentSend === true && delivery.deliveryKey !== null) {
+    env.store.write(() => env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: now, error: INTERRUPTED, refund: false }, now));
+    return 'resent';
+  }
+
+  if (channel?.lookup !== undefined && delivery.deliveryKey !== null) {
+    const found = await channel.lookup(lookupQuery(env, delivery, delivery.deliveryKey), deps.signal);
+    if (deps.stopped()) return 'stopped';
+    const at = env.clock.now();
+    return env.store.write((): Outcome => {
+      switch (found.outcome) {
+        case 'sent':
+          markSent(env, delivery, { sentAt: delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
+          return 'recordedSent';
+        case 'not-sent':
+          env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED_NOT_SENT, refund: false }, at);
+          return 'resent';
+        case 'failed':
+          env.store.deliveries.finish(delivery.id, 'claimed', 'failed', found.error.reason, at);
+          afterPermanentFailure(env, delivery.subscriptionId, at);
+          return 'failed';
+        case 'unknown':
+          markUnknown(env, delivery.id, delivery.subscriptionId, `The app stopped while sending this, and the channel cannot tell whether it went out (${found.reason}). Check with the customer, then choose “Send again” or “Mark as sent”.`, at);
+          return 'unknown';
+      }
+    });
+  }
+
+  const why = channel === null ? 'the channel is no longer set up' : 'the channel cannot tell whether it went out';
+  env.store.write(() =>
+    markUnknown(env, delivery.id, delivery.subscriptionId, `The app stopped while sending this, and ${why}. Check with the customer, then choose “Send again” or “Mark as sent”.`, now),
+  );
+  return 'unknown';
+}
+
+/**
+ * Settling `delivery` threw: logs it with what the row holds NOW (its write, if any, was rolled
+ * back, but it is read again rather than assumed). True when it is (or may still be) claimed, to
+ * be tried in a later pass.
+ */
+function leftClaimed(deps: RecoveryDeps, delivery: Delivery, error: unknown): boolean {
+  const context = { deliveryId: delivery.id, subscriptionId: delivery.subscriptionId, channel: delivery.channel, error: errorStack(error) };
+  let status: string;
+  try {
+    status = deps.env.store.deliveries.findById(delivery.id)?.status ?? 'removed';
+  } catch (readError) {
+    deps.logger.error('Could not recover an interrupted delivery, nor read it again; it stays claimed and is tried again later', {
+      ...context,
+      readError: errorStack(readError),
+    });
+    return true;
+  }
+  if (status === 'claimed') {
+    deps.logger.error('Could not recover an interrupted delivery; it stays claimed and is tried again later', { ...context, status });
+    return true;
+  }
+  deps.logger.error('Recovering an interrupted delivery failed, but it is no longer claimed', { ...context, status });
+  return false;
 }
 
 /** The deferred claims whose channel did not become ready in time: `unknown`, with `why` in the reason. Call inside a transaction. */
