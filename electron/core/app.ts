@@ -176,6 +176,13 @@ export function openCoreApp(options: CoreAppOptions): CoreApp {
       ...(options.engine?.random === undefined ? {} : { random: options.engine.random }),
     });
     const inbound = new InboundService(deps, settings, channels);
+    // Before any message can arrive (the receiver and WhatsApp start below), so only the ones the
+    // app stopped while sending are still 'sending'. A row it cannot read must not stop the app.
+    try {
+      inbound.recoverInterruptedConfirmations();
+    } catch (error) {
+      logger.error('The STOP/START confirmations interrupted by the last stop could not be settled', { error: String(error) });
+    }
     const sink = options.incomingSink ?? inbound;
     incomingSink = sink;
     const receiver = new WebhookReceiver({

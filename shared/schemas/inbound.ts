@@ -9,6 +9,59 @@ import { EpochMsSchema, IdSchema } from './primitives';
 export const inboundProviders = ['whatsapp', 'smsgate', 'twilio', 'test'] as const;
 export const InboundProviderSchema = z.enum(inboundProviders);
 
+/**
+ * Where the STOP/START confirmation reply is (inbound/inbound-service.ts, step 4):
+ * - `sending`: recorded, in its own commit, just before the channel is called; replaced by the
+ *   outcome after. Still there at the next start, the app stopped during the send.
+ * - `sent`: the channel took it.
+ * - `failed`: it did not go out (`detail` says why, for the owner).
+ * - `perhaps-sent`: the app stopped while sending it through a channel that cannot be asked again
+ *   without risking a second one (WhatsApp, Twilio, an HTTP template); it is not sent again.
+ */
+export const confirmationStates = ['sending', 'sent', 'failed', 'perhaps-sent'] as const;
+export const ConfirmationStateSchema = z.enum(confirmationStates);
+
+/**
+ * The marks written before the state was explicit (`sent` and a text only, up to commit 4d25861),
+ * exactly as written, for databases that hold them. Nothing else reads these texts.
+ */
+const LEGACY_MARKS = new Map<string, 'sending' | 'perhaps-sent'>(
+  ['WhatsApp', 'SMS'].flatMap((channel): Array<[string, 'sending' | 'perhaps-sent']> => [
+    [`Being sent by ${channel}…`, 'sending'],
+    [`Perhaps sent by ${channel}: the app stopped while sending it, and it is not sent twice.`, 'perhaps-sent'],
+  ]),
+);
+
+/**
+ * The confirmation action. A row stored without `state` (the old shape: `sent` and a text) is
+ * read as `sent`/`failed`, or as `sending`/`perhaps-sent` for the old marks; the result always
+ * has `state`, and `sent` is dropped.
+ */
+const ConfirmationActionSchema = z
+  .object({
+    kind: z.literal('confirmation'),
+    state: ConfirmationStateSchema.optional(),
+    /** The old shape only. */
+    sent: z.boolean().optional(),
+    /** `failed`: why, in the owner's words; `sent`: what went out, and how; otherwise empty. */
+    detail: z.string(),
+  })
+  .transform(({ kind, state, sent, detail }, ctx) => {
+    if (state !== undefined) return { kind, state, detail };
+    if (sent === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'A confirmation needs its state', path: ['state'] });
+      return z.NEVER;
+    }
+    if (sent) return { kind, state: 'sent' as const, detail };
+    const mark = LEGACY_MARKS.get(detail);
+    return mark === undefined ? { kind, state: 'failed' as const, detail: legacyFailure(detail) } : { kind, state: mark, detail: '' };
+  });
+
+/** The reason alone: the old failures began with "Not sent: ", which the inbox now says itself. */
+function legacyFailure(detail: string): string {
+  return detail.startsWith('Not sent: ') ? detail.slice('Not sent: '.length) : detail;
+}
+
 /** What one inbound message did; the inbox shows these in words. */
 export const InboundActionSchema = z.discriminatedUnion('kind', [
   /** A new contact was created from it (the consent record points at this message). */
@@ -20,8 +73,8 @@ export const InboundActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('opted-in'), keyword: z.string() }),
   /** Stop-on-reply ended this subscription. */
   z.object({ kind: z.literal('stopped'), sequenceId: IdSchema, sequenceName: z.string(), subscriptionId: IdSchema }),
-  /** The STOP/START confirmation reply: sent, or why not. */
-  z.object({ kind: z.literal('confirmation'), sent: z.boolean(), detail: z.string() }),
+  /** The STOP/START confirmation reply, and where it is. */
+  ConfirmationActionSchema,
   /** Not acted on (e.g. from an opted-out contact, or nothing configured). */
   z.object({ kind: z.literal('nothing'), reason: z.string() }),
 ]);

@@ -50,13 +50,21 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
   let deps: ServiceDeps;
   let settings: SettingsService;
   const errors: string[] = [];
-  const logger: Logger = { info: () => undefined, warn: () => undefined, error: (message) => errors.push(message) };
+  const warnings: string[] = [];
+  const infos: Array<{ message: string; details: Record<string, unknown> | undefined }> = [];
+  const logger: Logger = {
+    info: (message, details) => infos.push({ message, details }),
+    warn: (message) => warnings.push(message),
+    error: (message) => errors.push(message),
+  };
 
   beforeEach(() => {
     t = openTempStore();
     deps = { store: t.store, events: new EventBus(), clock: new FakeClock(), logger };
     settings = new SettingsService(deps, { timeZone: 'Europe/Berlin', country: 'DE' });
     errors.length = 0;
+    warnings.length = 0;
+    infos.length = 0;
   });
   afterEach(() => t.cleanup());
 
@@ -94,13 +102,13 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
   it.each([
     { channel: 'whatsapp' as const, label: 'WhatsApp' },
     { channel: 'sms' as const, label: 'SMS' },
-  ])('$label without idempotency keys: a confirmation the app stopped while sending is not sent again when the STOP comes again', async ({ channel, label }) => {
+  ])('$label without idempotency keys: a confirmation the app stopped while sending is not sent again when the STOP comes again', async ({ channel }) => {
     const message = channel === 'whatsapp' ? stop : { ...stop, channel, provider: 'twilio' as const, fromWhatsappId: null, providerMessageId: 'SM1' };
     const before = new ScriptedChannel(channel, false, crash, committed);
     await receive(started(before), message);
     expect(before.sends).toHaveLength(1);
     // The mark was committed before the channel was called.
-    expect(before.committedAtSend[0]).toContainEqual({ kind: 'confirmation', sent: false, detail: `Being sent by ${label}…` });
+    expect(before.committedAtSend[0]).toContainEqual({ kind: 'confirmation', state: 'sending', detail: '' });
     expect(errors).toEqual(['Could not record an inbound confirmation']);
 
     // Started again, the same STOP arrives again (WhatsApp's history, Twilio's retry).
@@ -112,8 +120,9 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
     expect(committed()).toEqual([
       { kind: 'contact-created', contactId: expect.any(Number) },
       { kind: 'opted-out', keyword: 'STOP' },
-      { kind: 'confirmation', sent: false, detail: `Perhaps sent by ${label}: the app stopped while sending it, and it is not sent twice.` },
+      { kind: 'confirmation', state: 'perhaps-sent', detail: '' },
     ]);
+    expect(warnings).toEqual(['A STOP/START confirmation was being sent when the app stopped; not sent again']);
   });
 
   it('a confirmation that was sent is recorded in place of the mark, once', async () => {
@@ -125,7 +134,7 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
     expect(committed()).toEqual([
       { kind: 'contact-created', contactId: expect.any(Number) },
       { kind: 'opted-out', keyword: 'STOP' },
-      { kind: 'confirmation', sent: true, detail: 'Sent by WhatsApp: “You will not get any more messages from us. Reply START to allow them again.”' },
+      { kind: 'confirmation', state: 'sent', detail: 'Sent by WhatsApp: “You will not get any more messages from us. Reply START to allow them again.”' },
     ]);
   });
 
@@ -136,7 +145,7 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
     t.store.db.prepare(`UPDATE inbound_messages SET actions = json_remove(actions, '$[#-1]')`).run();
     await receive(started(channel), stop);
     expect(channel.sends).toHaveLength(2);
-    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', sent: true, detail: expect.stringMatching(/^Sent by WhatsApp/) }]);
+    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by WhatsApp/) }]);
   });
 
   it('a channel that deduplicates by key is given it again with the same key', async () => {
@@ -146,6 +155,125 @@ describe('InboundService: the STOP confirmation reaches the customer at most onc
     const after = new ScriptedChannel('sms', true, () => Promise.resolve({ ok: true, providerMessageId: 'k', deduplicated: true }), committed);
     await receive(started(after), message);
     expect(after.sends.map((send) => send.deliveryKey)).toEqual(before.sends.map((send) => send.deliveryKey));
-    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', sent: true, detail: expect.stringMatching(/^Sent by SMS/) }]);
+    expect(committed().filter((action) => action.kind === 'confirmation')).toEqual([{ kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by SMS/) }]);
+  });
+
+  describe('at start, a confirmation the app stopped while sending is settled even if the message never comes again', () => {
+    const smsGateStop: IncomingMessage = { ...stop, channel: 'sms', provider: 'smsgate', fromWhatsappId: null, providerMessageId: 'event-1' };
+    const confirmation = () => committed().filter((action) => action.kind === 'confirmation');
+
+    it.each([
+      { channel: 'whatsapp' as const, label: 'WhatsApp', message: stop },
+      { channel: 'sms' as const, label: 'Twilio or an HTTP template', message: { ...stop, channel: 'sms' as const, provider: 'twilio' as const, fromWhatsappId: null, providerMessageId: 'SM1' } },
+    ])('$label (no idempotency key): it becomes "perhaps sent" and is not sent again', async ({ channel, message }) => {
+      await receive(started(new ScriptedChannel(channel, false, crash, committed)), message);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'sending', detail: '' }]);
+
+      const after = new ScriptedChannel(channel, false, accepted, committed);
+      const service = started(after);
+      service.recoverInterruptedConfirmations();
+      await service.settled();
+      expect(after.sends).toEqual([]);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'perhaps-sent', detail: '' }]);
+      expect(infos).toEqual([
+        { message: 'STOP/START confirmations the app stopped while sending were settled at start', details: { sentAgain: [], notSentAgain: [expect.any(Number)] } },
+      ]);
+      // And should the message come again after all, nothing more goes out.
+      await receive(service, message);
+      expect(after.sends).toEqual([]);
+    });
+
+    it('SMSGate (deduplicates by key): it is given again, with the same key, and recorded as sent', async () => {
+      const before = new ScriptedChannel('sms', true, crash, committed);
+      await receive(started(before), smsGateStop);
+      const after = new ScriptedChannel('sms', true, () => Promise.resolve({ ok: true, providerMessageId: 'k', deduplicated: true }), committed);
+      const service = started(after);
+      service.recoverInterruptedConfirmations();
+      await service.settled();
+      expect(after.sends).toHaveLength(1);
+      expect(after.sends.map((send) => [send.deliveryKey, send.to])).toEqual(before.sends.map((send) => [send.deliveryKey, send.to]));
+      expect(after.sends[0]?.text).toBe('You will not get any more messages from us. Reply START to allow them again.');
+      // The mark was written again before this send, too.
+      expect(after.committedAtSend[0]).toContainEqual({ kind: 'confirmation', state: 'sending', detail: '' });
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by SMS/) }]);
+      expect(infos).toEqual([
+        { message: 'STOP/START confirmations the app stopped while sending were settled at start', details: { sentAgain: [expect.any(Number)], notSentAgain: [] } },
+      ]);
+      // The STOP coming again afterwards sends nothing more.
+      await receive(service, smsGateStop);
+      expect(after.sends).toHaveLength(1);
+    });
+
+    it('a START confirmation is given again as a START confirmation', async () => {
+      const service = started(new ScriptedChannel('sms', true, accepted, committed));
+      await receive(service, smsGateStop);
+      const start = { ...smsGateStop, providerMessageId: 'event-2', text: 'START', receivedAt: smsGateStop.receivedAt + 60_000 };
+      await receive(started(new ScriptedChannel('sms', true, crash, committed)), start);
+      const after = new ScriptedChannel('sms', true, accepted, committed);
+      const restarted = started(after);
+      restarted.recoverInterruptedConfirmations();
+      await restarted.settled();
+      expect(after.sends.map((send) => send.text)).toEqual(['Welcome back: you will get our messages again. Reply STOP to end them.']);
+    });
+
+    it('a confirmation being sent by this run is left to finish', async () => {
+      let finish: (result: SendResult) => void = () => undefined;
+      const slow = new ScriptedChannel('sms', true, () => new Promise<SendResult>((resolve) => (finish = resolve)), committed);
+      const service = started(slow);
+      await service.receive(smsGateStop);
+      service.recoverInterruptedConfirmations();
+      expect(slow.sends).toHaveLength(1);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'sending', detail: '' }]);
+      finish({ ok: true, providerMessageId: 'k' });
+      await service.settled();
+      expect(slow.sends).toHaveLength(1);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by SMS/) }]);
+    });
+
+    it('nothing to settle: nothing is sent, written or logged', async () => {
+      const channel = new ScriptedChannel('whatsapp', false, accepted, committed);
+      await receive(started(channel), stop);
+      const service = started(channel);
+      service.recoverInterruptedConfirmations();
+      await service.settled();
+      expect(channel.sends).toHaveLength(1);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by WhatsApp/) }]);
+      expect(infos).toEqual([]);
+    });
+
+    it.each([
+      { label: 'WhatsApp', channel: 'whatsapp' as const, message: stop, idempotent: false, after: 'perhaps-sent', sends: 0 },
+      { label: 'SMS', channel: 'sms' as const, message: smsGateStop, idempotent: true, after: 'sent', sends: 1 },
+    ])('a database written before the state was explicit: its "Being sent by $label…" mark is settled too', async ({ label, channel, message, idempotent, after, sends }) => {
+      await receive(started(new ScriptedChannel(channel, idempotent, accepted, committed)), message);
+      const legacy = { kind: 'confirmation', sent: false, detail: `Being sent by ${label}…` };
+      t.store.db.prepare(`UPDATE inbound_messages SET actions = json_set(actions, '$[#-1]', json(?))`).run(JSON.stringify(legacy));
+      expect(confirmation()).toEqual([legacy]);
+
+      const restarted = new ScriptedChannel(channel, idempotent, accepted, committed);
+      const service = started(restarted);
+      service.recoverInterruptedConfirmations();
+      await service.settled();
+      expect(restarted.sends).toHaveLength(sends);
+      expect(confirmation()).toEqual([{ kind: 'confirmation', state: after, detail: after === 'sent' ? expect.stringMatching(/^Sent by SMS/) : '' }]);
+    });
+
+    it('old rows that are not the mark (sent, not sent, perhaps sent) are left alone', async () => {
+      const channel = new ScriptedChannel('sms', true, accepted, committed);
+      await receive(started(channel), smsGateStop);
+      for (const old of [
+        { kind: 'confirmation', sent: true, detail: 'Sent by SMS: “Bye”' },
+        { kind: 'confirmation', sent: false, detail: 'Not sent: the gateway is off' },
+        { kind: 'confirmation', sent: false, detail: 'Perhaps sent by SMS: the app stopped while sending it, and it is not sent twice.' },
+      ]) {
+        t.store.db.prepare(`UPDATE inbound_messages SET actions = json_set(actions, '$[#-1]', json(?))`).run(JSON.stringify(old));
+        const service = started(channel);
+        service.recoverInterruptedConfirmations();
+        await service.settled();
+        expect(confirmation()).toEqual([old]);
+      }
+      expect(channel.sends).toHaveLength(1);
+      expect(infos).toEqual([]);
+    });
   });
 });

@@ -180,7 +180,7 @@ describe('InboundService: customers who write in', () => {
         }
         expect((await inbox())[0]?.actions).toEqual([
           { kind: 'opted-out', keyword: expect.any(String) },
-          { kind: 'confirmation', sent: true, detail: 'Sent by SMS: “You will not get any more messages from us. Reply START to allow them again.”' },
+          { kind: 'confirmation', state: 'sent', detail: 'Sent by SMS: “You will not get any more messages from us. Reply START to allow them again.”' },
         ]);
         expect(confirmations()).toMatchObject([{ phoneNumbers: ['+4915112345678'], text: 'You will not get any more messages from us. Reply START to allow them again.' }]);
         expect(h.changes[0]).toEqual(['contacts', 'inbound_messages', 'sequences', 'subscriptions']);
@@ -201,7 +201,7 @@ describe('InboundService: customers who write in', () => {
       expect((await inbox())[0]?.actions).toEqual([
         { kind: 'contact-created', contactId: expect.any(Number) },
         { kind: 'opted-out', keyword: 'STOP' },
-        { kind: 'confirmation', sent: true, detail: expect.stringMatching(/^Sent by SMS/) },
+        { kind: 'confirmation', state: 'sent', detail: expect.stringMatching(/^Sent by SMS/) },
       ]);
       // The gateway knew the key: the customer got one confirmation.
       const posts = gate.requests.filter((r) => r.method === 'POST');
@@ -310,7 +310,7 @@ describe('InboundService: customers who write in', () => {
       expect((await h.call('contacts.list', {})).rows[0]?.optedOutAt).toBeNull();
       expect((await inbox())[0]?.actions).toEqual([
         { kind: 'opted-in', keyword: 'START' },
-        { kind: 'confirmation', sent: true, detail: 'Sent by SMS: “Welcome back: you will get our messages again. Reply STOP to end them.”' },
+        { kind: 'confirmation', state: 'sent', detail: 'Sent by SMS: “Welcome back: you will get our messages again. Reply STOP to end them.”' },
       ]);
       expect(confirmations()).toHaveLength(confirmationsBefore + 1);
       // Their ended subscriptions stay ended; the owner may add them again now.
@@ -332,7 +332,8 @@ describe('InboundService: customers who write in', () => {
       expect((await inbox())[0]?.actions).toEqual([
         { kind: 'contact-created', contactId: expect.any(Number) },
         { kind: 'opted-out', keyword: 'STOP' },
-        { kind: 'confirmation', sent: false, detail: expect.stringMatching(/^Not sent: /) },
+        // The reason alone: the inbox says "Confirmation not sent: …" itself.
+        { kind: 'confirmation', state: 'failed', detail: expect.stringMatching(/^(?!Not sent)\S/) },
       ]);
       await receive(sms('+4915112345678', 'STOP', { receivedAt: h.clock.ms }));
       expect((await inbox())[0]?.actions).toEqual([{ kind: 'nothing', reason: 'Already opted out on 2 Nov 2026: no second confirmation.' }]);

@@ -39,12 +39,14 @@
  *
  * 4. After the commit: the STOP/START confirmation, through the channel the message came by, with
  *    an idempotency key derived from the provider's message id. At most one reaches the customer:
- *    "being sent" is recorded on the message, in its own commit, before the channel is called,
- *    and replaced by the outcome after. A repeat of the message sends only if no confirmation is
- *    recorded (the app stopped between the commit and that mark) and none is in flight. Found
- *    "being sent" (the app stopped during the send), it may have gone out: a channel that
- *    deduplicates by key (SMSGate) is given it again with the same key; any other (WhatsApp,
- *    Twilio) is not, and the message records that it is not known whether it went out.
+ *    state 'sending' is recorded on the message, in its own commit, before the channel is called,
+ *    and replaced by the outcome ('sent', 'failed') after. A repeat of the message sends only if
+ *    no confirmation is recorded (the app stopped between the commit and that mark) and none is
+ *    in flight. Found 'sending' and not in flight (the app stopped during the send), it may have
+ *    gone out: a channel that deduplicates by key (SMSGate) is given it again with the same key;
+ *    any other (WhatsApp, Twilio, an HTTP template) is not, and it becomes 'perhaps-sent'. The
+ *    same happens at start (`recoverInterruptedConfirmations`), so a message that never comes
+ *    again does not say "being sent" for ever.
  *    `receive` does not wait for it: a webhook is answered once the message is stored and acted
  *    on; `settled()` waits for confirmations in flight.
  */
@@ -55,7 +57,7 @@ import type { Channel, ChannelId } from '../channels/channel';
 import { whatsAppIdKind, whatsAppIdOfPhone } from '../channels/whatsapp/whatsapp-ids';
 import { AppError, errorMessage } from '../errors';
 import type { ContactIdentity } from '../store/contact-repository';
-import type { InboxQuery } from '../store/inbound-repository';
+import type { InboxQuery, StoredInbound } from '../store/inbound-repository';
 import { normalizePhone } from '../services/phone';
 import type { ServiceDeps } from '../services/service-deps';
 import type { SettingsService } from '../services/settings-service';
@@ -74,13 +76,17 @@ const PROVIDER_ID_MAX = 200;
 
 const CHANNEL_NAME: Record<IncomingMessage['channel'], string> = { whatsapp: 'WhatsApp', sms: 'SMS' };
 
-interface PendingConfirmation {
-  inboundId: number;
-  kind: 'stop' | 'start';
-  channel: IncomingMessage['channel'];
+/** Where a confirmation goes, and the key it goes with. */
+interface ConfirmationAddress {
   deliveryKey: string;
   to: string | null;
   whatsappId: string | null;
+}
+
+interface PendingConfirmation extends ConfirmationAddress {
+  inboundId: number;
+  kind: 'stop' | 'start';
+  channel: IncomingMessage['channel'];
 }
 
 interface Queued {
@@ -133,6 +139,34 @@ export class InboundService implements IncomingMessageSink {
   /** Resolves once every confirmation in flight has been sent (or has failed) and recorded. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  }
+
+  /**
+   * At start, before any message can arrive: each confirmation still 'sending' (the app stopped
+   * while sending it) is settled as a repeat of its message would settle it (`resume`) — given
+   * again with the same key by a channel that deduplicates, else recorded as perhaps sent.
+   */
+  recoverInterruptedConfirmations(): void {
+    const { store, events, logger } = this.deps;
+    const resumed = store.write(() =>
+      store.inbound.confirmationsBeingSent().map((stored) => ({
+        id: stored.id,
+        outcome: this.resume(stored, stored.channel, {
+          deliveryKey: confirmationKey(stored.provider, stored.providerMessageId),
+          to: this.phoneOf(stored),
+          whatsappId: stored.channel === 'whatsapp' ? stored.fromWhatsappId : null,
+        }),
+      })),
+    );
+    if (resumed.length === 0) return;
+    const sentAgain = resumed.flatMap(({ outcome }) => (outcome.confirmation === null ? [] : [outcome.confirmation]));
+    const notSentAgain = resumed.filter(({ outcome }) => outcome.tables.length > 0).map(({ id }) => id);
+    logger.info('STOP/START confirmations the app stopped while sending were settled at start', {
+      sentAgain: sentAgain.map((pending) => pending.inboundId),
+      notSentAgain,
+    });
+    if (notSentAgain.length > 0) events.dataChanged('inbound_messages');
+    for (const pending of sentAgain) this.confirm(pending);
   }
 
   /**
@@ -205,7 +239,7 @@ export class InboundService implements IncomingMessageSink {
         },
         now,
       );
-      if (id === undefined) return this.repeat(message, providerMessageId, deliveryKey, phone, whatsappId);
+      if (id === undefined) return this.repeat(message, providerMessageId, { deliveryKey, to: phone, whatsappId });
 
       const actions: InboundAction[] = [];
       const sender = phone === null && whatsappId === null ? null : this.sender(id, message, { phone, whatsappId, lid }, timeZone, now);
@@ -312,31 +346,34 @@ export class InboundService implements IncomingMessageSink {
     });
   }
 
-  /**
-   * A message stored before: nothing is written. Only a confirmation it called for that never
-   * got an outcome (the app stopped between the commit and the send) is sent now, with the same key.
-   */
-  private repeat(message: IncomingMessage, providerMessageId: string, deliveryKey: string, to: string | null, whatsappId: string | null): Recorded {
-    const { store, logger } = this.deps;
-    const stored = store.inbound.findByProviderId(message.provider, providerMessageId);
+  /** A message stored before: nothing of it is written again; its confirmation is seen to (`resume`). */
+  private repeat(message: IncomingMessage, providerMessageId: string, address: ConfirmationAddress): Recorded {
+    const stored = this.deps.store.inbound.findByProviderId(message.provider, providerMessageId);
     if (stored === undefined) throw new Error(`Inbound message ${message.provider}/${providerMessageId} was refused as a repeat but is not stored.`);
+    return this.resume(stored, message.channel, address);
+  }
+
+  /**
+   * What a stored message's confirmation still needs (on a repeat of the message, and at start):
+   * nothing when none was called for, one is in flight, or it has an outcome; sent now, with the
+   * same key, when none is recorded (the app stopped between the commit and the mark) or when it
+   * was being sent and the channel deduplicates by key. Otherwise it may have reached them: it is
+   * recorded as perhaps sent, and not sent again. Inside the caller's transaction.
+   */
+  private resume(stored: StoredInbound, channel: IncomingMessage['channel'], address: ConfirmationAddress): Recorded {
+    const { store, logger } = this.deps;
     const called = stored.actions.find((action) => action.kind === 'opted-out' || action.kind === 'opted-in');
     const recorded = stored.actions.find((action) => action.kind === 'confirmation');
     if (called === undefined || this.inFlight.has(stored.id)) return { tables: [], confirmation: null };
     if (recorded !== undefined) {
-      if (!isBeingSent(recorded)) return { tables: [], confirmation: null };
-      // The app stopped while sending it: it may have reached them. Only a provider that knows the
-      // key can be asked again safely.
-      if (this.channels.get(message.channel)?.idempotentSend !== true) {
+      if (recorded.state !== 'sending') return { tables: [], confirmation: null };
+      if (this.channels.get(channel)?.idempotentSend !== true) {
         logger.warn('A STOP/START confirmation was being sent when the app stopped; not sent again', { inboundId: stored.id });
-        store.inbound.setConfirmation(stored.id, { kind: 'confirmation', sent: false, detail: perhapsSentDetail(message.channel) });
+        store.inbound.setConfirmation(stored.id, { kind: 'confirmation', state: 'perhaps-sent', detail: '' });
         return { tables: ['inbound_messages'], confirmation: null };
       }
     }
-    return {
-      tables: [],
-      confirmation: { inboundId: stored.id, kind: called.kind === 'opted-out' ? 'stop' : 'start', channel: message.channel, deliveryKey, to, whatsappId },
-    };
+    return { tables: [], confirmation: { inboundId: stored.id, kind: called.kind === 'opted-out' ? 'stop' : 'start', channel, ...address } };
   }
 
   /**
@@ -468,7 +505,7 @@ export class InboundService implements IncomingMessageSink {
   }
 
   /** The sender's number in E.164, or null when there is none or it is not a phone number (a short code, a name). */
-  private phoneOf(message: IncomingMessage): string | null {
+  private phoneOf(message: Pick<IncomingMessage, 'fromPhone' | 'provider'>): string | null {
     const given = nonEmpty(message.fromPhone);
     if (given === null) return null;
     try {
@@ -497,17 +534,17 @@ export class InboundService implements IncomingMessageSink {
     const channel = this.channels.get(pending.channel);
     let action: ConfirmationAction;
     if (channel === null) {
-      action = { kind: 'confirmation', sent: false, detail: `${CHANNEL_NAME[pending.channel]} is not set up, so no confirmation was sent.` };
+      action = { kind: 'confirmation', state: 'failed', detail: `${CHANNEL_NAME[pending.channel]} is not set up` };
     } else {
       // Committed before the channel is called (this runs before the first await): should the app
-      // stop before the outcome is recorded, a repeat knows the confirmation may have gone out.
-      store.write(() => store.inbound.setConfirmation(pending.inboundId, { kind: 'confirmation', sent: false, detail: beingSentDetail(pending.channel) }));
+      // stop before the outcome is recorded, a repeat or the next start knows it may have gone out.
+      store.write(() => store.inbound.setConfirmation(pending.inboundId, { kind: 'confirmation', state: 'sending', detail: '' }));
       const result = await channel.send({ deliveryKey: pending.deliveryKey, to: pending.to, whatsappId: pending.whatsappId, text, media: null });
       if (result.ok) {
-        action = { kind: 'confirmation', sent: true, detail: `Sent by ${CHANNEL_NAME[pending.channel]}: “${text}”` };
+        action = { kind: 'confirmation', state: 'sent', detail: `Sent by ${CHANNEL_NAME[pending.channel]}: “${text}”` };
       } else {
         logger.warn('The STOP/START confirmation was not sent', { inboundId: pending.inboundId, reason: result.error.reason, detail: result.error.detail });
-        action = { kind: 'confirmation', sent: false, detail: `Not sent: ${result.error.reason}` };
+        action = { kind: 'confirmation', state: 'failed', detail: result.error.reason };
       }
     }
     store.write(() => store.inbound.setConfirmation(pending.inboundId, action));
@@ -516,20 +553,6 @@ export class InboundService implements IncomingMessageSink {
 }
 
 type ConfirmationAction = Extract<InboundAction, { kind: 'confirmation' }>;
-
-/** The confirmation's state while the channel is sending it (the inbox shows it as not sent yet). */
-function beingSentDetail(channel: IncomingMessage['channel']): string {
-  return `Being sent by ${CHANNEL_NAME[channel]}…`;
-}
-
-/** A confirmation found "being sent" after the app stopped, on a channel that cannot be asked again safely. */
-function perhapsSentDetail(channel: IncomingMessage['channel']): string {
-  return `Perhaps sent by ${CHANNEL_NAME[channel]}: the app stopped while sending it, and it is not sent twice.`;
-}
-
-function isBeingSent(action: ConfirmationAction): boolean {
-  return !action.sent && (action.detail === beingSentDetail('whatsapp') || action.detail === beingSentDetail('sms'));
-}
 
 function nonEmpty(text: string | null): string | null {
   const trimmed = text?.trim() ?? '';

@@ -41,6 +41,16 @@ export interface StoredInbound {
   actions: InboundAction[];
 }
 
+/** A message whose STOP/START confirmation is recorded as being sent, with what sending it again takes. */
+export interface ConfirmationBeingSent extends StoredInbound {
+  channel: 'whatsapp' | 'sms';
+  provider: InboundProvider;
+  /** As stored (the confirmation's idempotency key is derived from it). */
+  providerMessageId: string;
+  fromPhone: string | null;
+  fromWhatsappId: string | null;
+}
+
 export interface LiveSubscription {
   id: number;
   sequenceId: number;
@@ -97,6 +107,7 @@ export class InboundRepository {
   private readonly updateEnded;
   private readonly selectCompleted;
   private readonly selectSince;
+  private readonly selectMaybeSending;
 
   constructor(db: SqliteDatabase) {
     db.function(FOLD_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : null));
@@ -141,6 +152,17 @@ export class InboundRepository {
        WHERE contact_id = @contactId AND received_at >= @since AND id <> @exceptId
        ORDER BY received_at DESC, id DESC`,
     );
+    // A narrowing only (the schema decides): a confirmation with state 'sending', or one stored
+    // without a state and not sent, which is how the old 'being sent' mark was written.
+    this.selectMaybeSending = db.prepare<[], { id: number; contact_id: number | null; channel: string; provider: string; provider_message_id: string; from_phone: string | null; from_whatsapp_id: string | null; actions: string }>(
+      `SELECT id, contact_id, channel, provider, provider_message_id, from_phone, from_whatsapp_id, actions FROM inbound_messages m
+       WHERE instr(m.actions, '"confirmation"') > 0
+         AND EXISTS (SELECT 1 FROM json_each(m.actions) a
+                     WHERE json_extract(a.value, '$.kind') = 'confirmation'
+                       AND (json_extract(a.value, '$.state') = 'sending'
+                            OR (json_type(a.value, '$.state') IS NULL AND json_extract(a.value, '$.sent') = 0)))
+       ORDER BY id`,
+    );
   }
 
   /** Stores the message; undefined (nothing written) when this provider's message id is stored already. */
@@ -173,6 +195,23 @@ export class InboundRepository {
     else actions[at] = confirmation;
     this.updateActions.run({ id, actions: JSON.stringify(actions) });
     return true;
+  }
+
+  /** The messages whose confirmation is recorded as being sent (state 'sending'), oldest first. */
+  confirmationsBeingSent(): ConfirmationBeingSent[] {
+    return this.selectMaybeSending
+      .all()
+      .map((row) => ({
+        id: row.id,
+        contactId: row.contact_id,
+        channel: row.channel === 'whatsapp' ? ('whatsapp' as const) : ('sms' as const),
+        provider: toProvider(row.provider),
+        providerMessageId: row.provider_message_id,
+        fromPhone: row.from_phone,
+        fromWhatsappId: row.from_whatsapp_id,
+        actions: toActions(row.actions),
+      }))
+      .filter((row) => row.actions.some((action) => action.kind === 'confirmation' && action.state === 'sending'));
   }
 
   /** Whether the contact has a stored message other than `exceptId`: the first message is the one that auto-subscribes. */

@@ -1,10 +1,14 @@
 /**
  * What an inbound message did, in the owner's words: "Subscribed to Car enquiry",
- * "Opted out (STOP) — confirmation sent", "Stopped Car enquiry (replied)", "Nothing: …".
- * A STOP/START confirmation reads as part of the opt-out/in it answers, not as a line of its own.
+ * "Opted out (STOP) — confirmation sent by SMS", "Stopped Car enquiry (replied)", "Nothing: …".
+ * A STOP/START confirmation reads as part of the opt-out/in it answers, not as a line of its own;
+ * it goes back through the channel the message came by.
  */
-import type { InboundAction } from '../../../shared/domain';
-import type { Tone } from './delivery-labels';
+import type { InboundAction, InboundMessage } from '../../../shared/domain';
+import { CHANNEL_LABELS, type Tone } from './delivery-labels';
+
+type Confirmation = Extract<InboundAction, { kind: 'confirmation' }>;
+type Channel = InboundMessage['channel'];
 
 export interface ActionLine {
   text: string;
@@ -13,12 +17,26 @@ export interface ActionLine {
   kind: InboundAction['kind'];
 }
 
-function confirmationText(action: Extract<InboundAction, { kind: 'confirmation' }>): string {
-  return action.sent ? 'confirmation sent' : `no confirmation sent${action.detail ? ` (${action.detail})` : ''}`;
+function confirmationText(action: Confirmation, channel: Channel): string {
+  switch (action.state) {
+    case 'sending':
+      return 'confirmation being sent…';
+    case 'sent':
+      return `confirmation sent by ${CHANNEL_LABELS[channel]}`;
+    case 'failed':
+      return action.detail ? `confirmation not sent: ${action.detail}` : 'confirmation not sent';
+    case 'perhaps-sent':
+      return 'confirmation may have been sent (the app stopped while sending it; not sent again)';
+  }
 }
 
-/** One action on its own. */
-export function describeAction(action: InboundAction): ActionLine {
+/** Sent, or on its way: nothing for the owner to look at. */
+function confirmationTone(action: Confirmation): Tone | null {
+  return action.state === 'sent' || action.state === 'sending' ? null : 'warning';
+}
+
+/** One action on its own, of a message that came by `channel`. */
+export function describeAction(action: InboundAction, channel: Channel): ActionLine {
   switch (action.kind) {
     case 'contact-created':
       return { kind: action.kind, tone: 'neutral', text: 'New contact' };
@@ -33,8 +51,8 @@ export function describeAction(action: InboundAction): ActionLine {
     case 'stopped':
       return { kind: action.kind, tone: 'warning', text: `Stopped ${action.sequenceName} (replied)` };
     case 'confirmation': {
-      const text = confirmationText(action);
-      return { kind: action.kind, tone: action.sent ? 'neutral' : 'warning', text: text.charAt(0).toUpperCase() + text.slice(1) };
+      const text = confirmationText(action, channel);
+      return { kind: action.kind, tone: confirmationTone(action) ?? 'neutral', text: text.charAt(0).toUpperCase() + text.slice(1) };
     }
     case 'nothing':
       return { kind: action.kind, tone: 'neutral', text: action.reason ? `Nothing: ${action.reason}` : 'Nothing' };
@@ -42,26 +60,26 @@ export function describeAction(action: InboundAction): ActionLine {
 }
 
 /** Every action of one message, as the lines the inbox shows; never empty. */
-export function describeActions(actions: readonly InboundAction[]): ActionLine[] {
+export function describeActions({ actions, channel }: Pick<InboundMessage, 'actions' | 'channel'>): ActionLine[] {
   const lines: ActionLine[] = [];
   for (const action of actions) {
     const previous = lines[lines.length - 1];
     if (action.kind === 'confirmation' && previous && (previous.kind === 'opted-out' || previous.kind === 'opted-in')) {
       lines[lines.length - 1] = {
         ...previous,
-        text: `${previous.text} — ${confirmationText(action)}`,
-        tone: action.sent ? previous.tone : 'warning',
+        text: `${previous.text} — ${confirmationText(action, channel)}`,
+        tone: confirmationTone(action) ?? previous.tone,
       };
       continue;
     }
-    lines.push(describeAction(action));
+    lines.push(describeAction(action, channel));
   }
   return lines.length > 0 ? lines : [{ kind: 'nothing', tone: 'neutral', text: 'Nothing' }];
 }
 
 /** The whole story on one line (a row's title, a screen reader's summary). */
-export function summariseActions(actions: readonly InboundAction[]): string {
-  return describeActions(actions)
+export function summariseActions(message: Pick<InboundMessage, 'actions' | 'channel'>): string {
+  return describeActions(message)
     .map((line) => line.text)
     .join('; ');
 }

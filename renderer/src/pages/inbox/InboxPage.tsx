@@ -1,6 +1,6 @@
 /**
  * `#/inbox`: what customers wrote to the shop (WhatsApp and SMS), newest first, and what the app
- * did with each message — "Subscribed to Car enquiry", "Opted out (STOP) — confirmation sent",
+ * did with each message — "Subscribed to Car enquiry", "Opted out (STOP) — confirmation sent by SMS",
  * "Stopped Car enquiry (replied)", "Nothing: …". Paged and virtualised like the activity log,
  * searchable, and refreshed (throttled) as messages come in.
  */
@@ -82,7 +82,7 @@ export function InboxPage() {
   const renderRow = useCallback(
     (message: InboundMessage, _index: number, rowProps: RowProps) => {
       const detail = senderDetail(message);
-      const lines = describeActions(message.actions);
+      const lines = describeActions(message);
       return (
         <tr
           key={message.id}
@@ -113,7 +113,7 @@ export function InboxPage() {
             </div>
           </td>
           <td>
-            <ul className="inbox-actions" title={summariseActions(message.actions)} data-testid="inbox-actions">
+            <ul className="inbox-actions" title={summariseActions(message)} data-testid="inbox-actions">
               {lines.map((line, i) => (
                 <li key={i} className={`inbox-action inbox-action-${line.tone}`} data-testid="inbox-action" data-kind={line.kind}>
                   {line.text}
@@ -222,7 +222,7 @@ function InboundDetail({ message, timeZone, nowMs, onClose }: { message: Inbound
             What it did
           </h3>
           <ul className="inbox-actions inbox-actions-full" data-testid="inbox-detail-actions">
-            {describeActions(message.actions).map((line, i) => (
+            {describeActions(message).map((line, i) => (
               <li key={i} className={`inbox-action inbox-action-${line.tone}`} data-kind={line.kind}>
                 {line.text}
               </li>
