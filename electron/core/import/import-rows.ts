@@ -47,28 +47,55 @@ export function collectContacts(
   normalisePhone: NormalisePhone,
   onChunk?: (processedRows: number) => void,
 ): CollectedContacts {
-  const byPhone = new Map<string, ImportCandidate>();
-  const skipped: ImportRowError[] = [];
-  let mergedDuplicates = 0;
-
+  const collector = new ContactCollector(mapping, normalisePhone);
   rows.forEach((row, i) => {
     if (onChunk && i > 0 && i % CHUNK_ROWS === 0) onChunk(i);
-    const read = readRow(row, mapping, normalisePhone);
+    collector.add(row);
+  });
+  return { contacts: collector.contacts(), skipped: collector.skipped, mergedDuplicates: collector.mergedDuplicates };
+}
+
+/**
+ * `collectContacts` a row at a time, for an import that writes the contacts of one chunk of rows
+ * while the next chunk's phones are still being checked (run-import.ts). A row repeating a phone
+ * of an earlier row merges into that row's candidate — the same object `add` returned for it — so
+ * a writer that saved the candidate already finds it among `mergedAfterFirstRow` and saves it again.
+ */
+export class ContactCollector {
+  readonly skipped: ImportRowError[] = [];
+  mergedDuplicates = 0;
+  /** Candidates that took values from a later row after `add` first returned them. */
+  readonly mergedAfterFirstRow = new Set<ImportCandidate>();
+  private readonly byPhone = new Map<string, ImportCandidate>();
+
+  constructor(
+    private readonly mapping: ResolvedMapping,
+    private readonly normalisePhone: NormalisePhone,
+  ) {}
+
+  /** The row's contact when its phone is new to the file; null when the row was set aside or merged into an earlier one. */
+  add(row: CsvRow): ImportCandidate | null {
+    const read = readRow(row, this.mapping, this.normalisePhone);
     if ('reason' in read) {
-      skipped.push({ line: row.line, reason: read.reason, raw: row.raw });
-      return;
+      this.skipped.push({ line: row.line, reason: read.reason, raw: row.raw });
+      return null;
     }
-    const earlier = byPhone.get(read.phone);
+    const earlier = this.byPhone.get(read.phone);
     if (earlier === undefined) {
-      byPhone.set(read.phone, read);
-      return;
+      this.byPhone.set(read.phone, read);
+      return read;
     }
-    mergedDuplicates++;
+    this.mergedDuplicates++;
     if (read.name !== '') earlier.name = read.name;
     Object.assign(earlier.attributes, read.attributes);
-  });
+    this.mergedAfterFirstRow.add(earlier);
+    return null;
+  }
 
-  return { contacts: [...byPhone.values()], skipped, mergedDuplicates };
+  /** One per distinct phone, in the order the phones first appear in the file. */
+  contacts(): ImportCandidate[] {
+    return [...this.byPhone.values()];
+  }
 }
 
 /** A cell as the import reads it: trimmed, a neutralised formula prefix taken off again. */

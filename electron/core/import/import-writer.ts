@@ -1,10 +1,16 @@
 /**
- * Phase 3 of an import: every contact and subscription written in ONE immediate transaction, so
- * the import is all or nothing. `onChunk` runs between chunks INSIDE the transaction; whatever it
- * throws (ImportCancelled, when the owner cancels) rolls back every row written so far.
+ * The writing side of an import: every contact and subscription written in ONE immediate
+ * transaction, so the import is all or nothing. The contacts arrive chunk by chunk (`rows`), each
+ * chunk written as it comes, so the phones of the next chunk can be checked meanwhile on the
+ * other core (run-import.ts). Whatever `nextChunk` or `onChunk` throws (ImportCancelled, when the
+ * owner cancels) rolls back every row written so far.
  *
- * - A phone already in the database updates that contact: a non-empty name replaces the stored
- *   one, attributes are merged (the file's values win) — ContactRepository.upsertByPhone.
+ * - A phone new to the shop creates a contact, with the chunk's other new ones in one statement.
+ *   Should a later row of the file repeat it, the contact is saved again with every row's values
+ *   once the file is read (ImportRows.mergedAfterFirstRow).
+ * - A phone already in the database updates that contact, after the whole file is read so its
+ *   rows are merged first: a non-empty name replaces the stored one, attributes are merged (the
+ *   file's values win) — ContactRepository.upsertByPhone.
  * - With a sequence, every contact is subscribed (source 'import') unless it already has a live
  *   (active or paused) subscription there, which is counted and left alone. The first message and
  *   its due time follow the same rule as subscribers.add (`firstDue`); everyone imported at once
@@ -24,7 +30,16 @@ export interface WriteOptions {
   sequenceId: number | null;
   fileName: string;
   env: ImportEnvironment;
-  onChunk?: (processed: number) => void;
+  /** Called between steps once the file is read: contacts written so far, of all the file's contacts. */
+  onChunk?: (processed: number, total: number) => void;
+}
+
+/** The file's contacts as the import reads them (run-import.ts). */
+export interface ImportRows {
+  /** The contacts of the next chunk of rows whose phone is new to the file, in file order; null once the file is read. */
+  nextChunk(): readonly ImportCandidate[] | null;
+  /** Contacts handed out by `nextChunk` that later rows added values to. */
+  readonly mergedAfterFirstRow: ReadonlySet<ImportCandidate>;
 }
 
 export interface WriteCounts {
@@ -38,7 +53,7 @@ export interface WriteCounts {
 
 const CHUNK_CONTACTS = 1000;
 
-export function writeImport(store: Store, contacts: readonly ImportCandidate[], options: WriteOptions): WriteCounts {
+export function writeImport(store: Store, rows: ImportRows, options: WriteOptions): WriteCounts {
   const { sequenceId, env } = options;
   const consentNote = `Imported from ${options.fileName}`;
   return store.write(() =>
@@ -47,15 +62,33 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
     store.contacts.withBatchedIndexing(() => {
       const counts: WriteCounts = { created: 0, updated: 0, subscribed: 0, alreadySubscribed: 0, skipped: [] };
       const next = sequenceId === null ? null : firstDue(store.messages.listBySequence(sequenceId), env.now, { ...env.schedule, now: env.now });
-      const toSubscribe: number[] = [];
-      const existing = store.contacts.idsByPhone(contacts.map((contact) => contact.phone));
-      const fresh = contacts.filter((contact) => !existing.has(contact.phone));
-      const optedOut = sequenceId === null ? new Map<string, number>() : store.contacts.optedOutByPhone([...existing.keys()]);
+      const created = new Map<ImportCandidate, number>();
+      const existing: ImportCandidate[] = [];
 
+      for (let chunk = rows.nextChunk(); chunk !== null; chunk = rows.nextChunk()) {
+        const known = store.contacts.idsByPhone(chunk.map((contact) => contact.phone));
+        const fresh: ImportCandidate[] = [];
+        for (const contact of chunk) (known.has(contact.phone) ? existing : fresh).push(contact);
+        // New ones are created together (one statement; no merge can fail for them).
+        const ids = store.contacts.insertMany(fresh, 'import', consentNote, env.now);
+        ids.forEach((id, i) => {
+          const contact = fresh[i];
+          if (contact !== undefined) created.set(contact, id);
+        });
+      }
+      const total = created.size + existing.length;
+      options.onChunk?.(created.size, total);
+      for (const contact of rows.mergedAfterFirstRow) {
+        const id = created.get(contact);
+        if (id !== undefined) store.contacts.update(id, { phone: contact.phone, name: contact.name, attributes: contact.attributes }, env.now);
+      }
+      counts.created = created.size;
+
+      const toSubscribe: number[] = [];
+      const optedOut = sequenceId === null ? new Map<string, number>() : store.contacts.optedOutByPhone(existing.map((contact) => contact.phone));
       // Contacts already saved are merged one by one (name, attributes, the attribute limit).
-      contacts.forEach((contact, i) => {
-        if (options.onChunk && i % CHUNK_CONTACTS === 0) options.onChunk(i);
-        if (!existing.has(contact.phone)) return;
+      existing.forEach((contact, i) => {
+        if (options.onChunk && i % CHUNK_CONTACTS === 0) options.onChunk(created.size + i, total);
         let written: { id: number; created: boolean };
         try {
           written = store.contacts.upsertByPhone(
@@ -84,13 +117,9 @@ export function writeImport(store: Store, contacts: readonly ImportCandidate[], 
         toSubscribe.push(written.id);
       });
 
-      // New ones are created together (one statement; no merge can fail for them).
-      options.onChunk?.(contacts.length - fresh.length);
-      const created = store.contacts.insertMany(fresh, 'import', consentNote, env.now);
-      counts.created += created.length;
-      if (sequenceId !== null && next !== null) toSubscribe.push(...created);
-
       if (sequenceId !== null && next !== null) {
+        options.onChunk?.(total, total);
+        toSubscribe.push(...created.values());
         // One candidate per phone, so each contact at most once: whoever was not subscribed now already was.
         counts.subscribed = store.subscriptions.insertActiveMany(toSubscribe, { sequenceId, source: 'import', subscribedAt: env.now, ...next }, env.now);
         counts.alreadySubscribed = toSubscribe.length - counts.subscribed;

@@ -1,34 +1,75 @@
-import { describe, expect, it } from 'vitest';
-import { sharedNormaliser, type PhoneHelper } from './phone-helper';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helpedNormaliser, startPhoneHelper, type PhoneHelper } from './phone-helper';
+import { buildCsvWorker } from './test-worker-build';
+import { makeTempDir, type TempDir } from '../store/test-store';
 
-/** A helper whose answers the test decides; `taken` counts how often the import asked for them. */
-function scriptedHelper(answers: ReturnType<PhoneHelper['take']>): PhoneHelper & { taken: number } {
+/** A helper whose answers the test decides; `asked` lists the rows the import asked about. */
+function scriptedHelper(answers: Record<number, { ok: true; phone: string } | null>): PhoneHelper & { asked: number[] } {
   return {
-    taken: 0,
+    asked: [],
     check: () => undefined,
-    take() {
-      this.taken++;
-      return answers;
+    answer(index) {
+      this.asked.push(index);
+      return answers[index] ?? null;
     },
     close: () => undefined,
   };
 }
 
-describe('sharedNormaliser', () => {
-  it("uses the helper's answers for its share and checks the rest itself, taking the answers once", () => {
-    const helper = scriptedHelper(new Map([['0151 2000', { ok: true, phone: '+49-from-helper' }]]));
-    const normalise = sharedNormaliser(helper, new Set(['0151 2000']), 'DE');
+describe('helpedNormaliser', () => {
+  it("takes the helper's answer for the row being read, and checks the cell itself when the helper has none", () => {
+    const raws = ['0151 2000', '0151 12345678'];
+    const helper = scriptedHelper({ 0: { ok: true, phone: '+49-from-helper' } });
+    const normalise = helpedNormaliser(helper, raws, 'DE');
+    normalise.at(0);
+    expect(normalise('0151 2000')).toEqual({ ok: true, phone: '+49-from-helper' });
+    normalise.at(1);
     expect(normalise('0151 12345678')).toEqual({ ok: true, phone: '+4915112345678' });
-    expect(helper.taken).toBe(0);
-    expect(normalise('0151 2000')).toEqual({ ok: true, phone: '+49-from-helper' });
-    expect(normalise('0151 2000')).toEqual({ ok: true, phone: '+49-from-helper' });
-    expect(helper.taken).toBe(1);
+    expect(helper.asked).toEqual([0, 1]);
   });
 
-  it('checks everything itself when the helper could not answer', () => {
-    const helper = scriptedHelper(null);
-    const normalise = sharedNormaliser(helper, new Set(['0151 87654321']), 'DE');
-    expect(normalise('0151 87654321')).toEqual({ ok: true, phone: '+4915187654321' });
+  it('never uses an answer for another cell than the one it is asked about', () => {
+    const helper = scriptedHelper({ 0: { ok: true, phone: '+49-wrong-row' } });
+    const normalise = helpedNormaliser(helper, ['0151 2000'], 'DE');
+    normalise.at(0);
     expect(normalise('123')).toMatchObject({ ok: false });
+    expect(helper.asked).toEqual([]);
+  });
+});
+
+describe('the phone helper thread', () => {
+  let temp: TempDir;
+  let workerFile: string;
+  beforeAll(async () => {
+    temp = makeTempDir();
+    workerFile = await buildCsvWorker(temp.dir);
+  });
+  afterAll(() => temp.cleanup());
+
+  it('answers every cell in order, chunk after chunk, as the worker checks them itself', () => {
+    const raws = Array.from({ length: 2500 }, (_, i) => (i % 500 === 7 ? 'not a phone' : `0151 ${20_000_000 + i}`));
+    const helper = startPhoneHelper(workerFile, 'DE');
+    try {
+      helper.check(raws);
+      const answers = raws.map((_, i) => helper.answer(i));
+      expect(answers[0]).toEqual({ ok: true, phone: '+4915120000000' });
+      expect(answers[2499]).toEqual({ ok: true, phone: '+4915120002499' });
+      expect(answers[7]).toMatchObject({ ok: false });
+      expect(answers.filter((answer) => answer?.ok === true)).toHaveLength(2495);
+      expect(helper.answer(2500)).toBeNull();
+    } finally {
+      helper.close();
+    }
+  });
+
+  it('says it has no answer when the helper thread cannot start, so the import checks the numbers itself', () => {
+    const helper = startPhoneHelper(path.join(temp.dir, 'missing-worker.js'), 'DE', { chunkTimeoutMs: 200 });
+    try {
+      helper.check(['0151 20000001']);
+      expect(helper.answer(0)).toBeNull();
+    } finally {
+      helper.close();
+    }
   });
 });

@@ -1,18 +1,18 @@
 /**
  * The second core for an import's phone checks (DESIGN.md §7: 100,000 contacts well within budget).
  *
- * Normalising a phone number with libphonenumber costs about 10 µs, a second for 100,000 rows: the
- * largest share of an import after the writes, and all of it on one core while the other idles.
- * The CSV worker starts this helper thread at once (it loads libphonenumber's metadata while the
- * file is being parsed), hands it the raw phone cells of the second half of the rows, checks the
- * first half itself, and then takes the helper's answers.
+ * Normalising a phone number with libphonenumber costs about 8 µs, most of a second for 100,000
+ * rows, and writing the contacts costs twice that, all on one core while the other idles. So the
+ * CSV worker starts this helper thread at once (it loads libphonenumber's metadata while the file
+ * is being parsed), hands it the raw phone cells of every row, and writes the contacts of one
+ * chunk of rows while the helper checks the next (run-import.ts).
  *
- * The import itself stays one synchronous function in one transaction (run-import.ts), so taking
- * the answers is synchronous too: the helper posts them on a MessagePort and raises a flag in a
- * SharedArrayBuffer; the worker blocks on the flag (Atomics.wait, bounded) and reads the port with
- * receiveMessageOnPort. Whatever goes wrong in the helper (it failed to start, it threw, it took
- * too long), the worker checks those numbers itself: the helper can make an import faster, never
- * different or broken.
+ * The import itself stays one synchronous function in one transaction, so taking the answers is
+ * synchronous too: the helper posts them chunk by chunk on a MessagePort and counts the rows
+ * answered in a SharedArrayBuffer; the worker blocks on that count (Atomics.wait, bounded) when it
+ * gets ahead, and reads the port with receiveMessageOnPort. Whatever goes wrong in the helper (it
+ * failed to start, it threw, it took too long), the worker checks the rest of the numbers itself:
+ * the helper can make an import faster, never different or broken.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tryNormalizePhone } from '../services/phone';
@@ -25,53 +25,75 @@ export interface PhoneHelperData {
   kind: 'phone-helper';
   defaultCountry: string;
   port: MessagePort;
-  /** Int32Array over it; element 0 becomes 1 once the answers (or an error) are on the port. */
-  done: SharedArrayBuffer;
+  /** Int32Array over it: [rows answered so far, 1 once the helper gave up]. */
+  progress: SharedArrayBuffer;
 }
 
 type ToHelper = { raws: string[] };
-type FromHelper = { results: PhoneResult[] } | { error: string };
+type FromHelper = { from: number; results: PhoneResult[] } | { error: string };
 
-/** The worker's side: give the helper numbers, later take its answers. */
+const ANSWERED = 0;
+const FAILED = 1;
+/** Rows per message: small enough that the worker rarely waits, large enough that posting costs nothing. */
+export const HELPER_CHUNK_ROWS = 1000;
+/** How long the worker waits for one chunk before checking the numbers itself. */
+const CHUNK_TIMEOUT_MS = 10_000;
+
+export interface PhoneHelperOptions {
+  /** A helper thread that never starts cannot say so while the worker waits: this long, then the worker checks the numbers itself. */
+  chunkTimeoutMs?: number;
+}
+
+/** The worker's side: give the helper every number, then take its answers in file order. */
 export interface PhoneHelper {
   check(raws: string[]): void;
-  /** The answers by raw cell, or null when the helper could not give them (check them yourself). */
-  take(timeoutMs?: number): Map<string, PhoneResult> | null;
+  /** The answer for raws[index], or null when the helper cannot give it (check it yourself). */
+  answer(index: number): PhoneResult | null;
   close(): void;
 }
 
-const TAKE_TIMEOUT_MS = 30_000;
-
-export function startPhoneHelper(workerFile: string, defaultCountry: string): PhoneHelper {
+export function startPhoneHelper(workerFile: string, defaultCountry: string, options: PhoneHelperOptions = {}): PhoneHelper {
+  const chunkTimeoutMs = options.chunkTimeoutMs ?? CHUNK_TIMEOUT_MS;
   const channel = new MessageChannel();
-  const done = new SharedArrayBuffer(4);
-  const flag = new Int32Array(done);
-  const data: PhoneHelperData = { kind: 'phone-helper', defaultCountry, port: channel.port2, done };
+  const progress = new SharedArrayBuffer(8);
+  const counters = new Int32Array(progress);
+  const data: PhoneHelperData = { kind: 'phone-helper', defaultCountry, port: channel.port2, progress };
   let worker: Worker | null = new Worker(workerFile, { workerData: data, transferList: [channel.port2] });
-  // A helper that dies is not the import's failure: `take` then answers null.
-  worker.on('error', () => {
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
-  });
-  let asked: string[] = [];
+  // A helper that dies is not the import's failure: `answer` then says null.
+  worker.on('error', () => giveUp(counters));
+  const answers: PhoneResult[] = [];
+  let asked = 0;
+  let gaveUp = false;
+
+  /** Reads what the helper has posted so far; false once it failed or broke the protocol. */
+  const drain = (): boolean => {
+    for (let received = receiveMessageOnPort(channel.port1); received !== undefined; received = receiveMessageOnPort(channel.port1)) {
+      const message = received.message as FromHelper;
+      if (!('results' in message) || message.from !== answers.length) return false;
+      answers.push(...message.results);
+    }
+    return true;
+  };
 
   return {
     check(raws) {
-      asked = raws;
+      asked = raws.length;
       channel.port1.postMessage({ raws } satisfies ToHelper);
     },
-    take(timeoutMs = TAKE_TIMEOUT_MS) {
-      if (asked.length === 0) return new Map();
-      if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') return null;
-      const received = receiveMessageOnPort(channel.port1);
-      const message = received?.message as FromHelper | undefined;
-      if (message === undefined || !('results' in message) || message.results.length !== asked.length) return null;
-      const answers = new Map<string, PhoneResult>();
-      asked.forEach((raw, index) => {
-        const result = message.results[index];
-        if (result !== undefined) answers.set(raw, result);
-      });
-      return answers;
+    answer(index) {
+      if (index < answers.length) return answers[index] ?? null;
+      if (gaveUp || index >= asked) return null;
+      while (answers.length <= index) {
+        const answered = Atomics.load(counters, ANSWERED);
+        // The count is raised after each post: whatever it covers is already on the port.
+        if (answered > answers.length) {
+          if (!drain()) gaveUp = true;
+        } else if (Atomics.load(counters, FAILED) === 1 || Atomics.wait(counters, ANSWERED, answered, chunkTimeoutMs) === 'timed-out') {
+          gaveUp = true;
+        }
+        if (gaveUp) return null;
+      }
+      return answers[index] ?? null;
     },
     close() {
       channel.port1.close();
@@ -81,33 +103,45 @@ export function startPhoneHelper(workerFile: string, defaultCountry: string): Ph
   };
 }
 
-/** The helper thread's side: answer one batch, then end. */
+/** The helper thread's side: answer one batch, a chunk at a time, then end. */
 export function runPhoneHelper(data: PhoneHelperData): void {
-  const flag = new Int32Array(data.done);
+  const counters = new Int32Array(data.progress);
   data.port.once('message', (message: ToHelper) => {
-    let answer: FromHelper;
     try {
-      answer = { results: message.raws.map((raw) => tryNormalizePhone(raw, data.defaultCountry)) };
+      for (let from = 0; from < message.raws.length; from += HELPER_CHUNK_ROWS) {
+        const results = message.raws.slice(from, from + HELPER_CHUNK_ROWS).map((raw) => tryNormalizePhone(raw, data.defaultCountry));
+        data.port.postMessage({ from, results } satisfies FromHelper);
+        Atomics.store(counters, ANSWERED, from + results.length);
+        Atomics.notify(counters, ANSWERED);
+      }
     } catch (error) {
-      answer = { error: error instanceof Error ? error.message : String(error) };
+      data.port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies FromHelper);
+      giveUp(counters);
     }
-    data.port.postMessage(answer);
-    // Raised after the post: once the worker sees the flag, the message is on its port.
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
     data.port.close();
   });
 }
 
+function giveUp(counters: Int32Array): void {
+  Atomics.store(counters, FAILED, 1);
+  // Wakes a worker waiting for the next chunk: it then checks the rest itself.
+  Atomics.notify(counters, ANSWERED);
+}
+
 /**
- * The normaliser the import uses: the helper's answer for a raw cell it was given, else checked
- * here. The first time a cell from the helper's share comes up, the answers are taken (blocking
- * until the helper is done, which it usually already is).
+ * The normaliser the import uses while it walks the rows in file order: the helper's answer for
+ * the row's cell when it has one, else checked here. `at(index)` says which row comes next.
  */
-export function sharedNormaliser(helper: PhoneHelper, helperShare: ReadonlySet<string>, defaultCountry: string): NormalisePhone {
-  let answers: Map<string, PhoneResult> | null | undefined;
-  return (raw) => {
-    if (answers === undefined && helperShare.has(raw)) answers = helper.take();
-    return answers?.get(raw) ?? tryNormalizePhone(raw, defaultCountry);
+export function helpedNormaliser(helper: PhoneHelper, raws: readonly string[], defaultCountry: string): NormalisePhone & { at(index: number): void } {
+  let current = -1;
+  const normalise = (raw: string): PhoneResult => {
+    // The cell asked about is the one handed to the helper for this row (the same string).
+    const answer = raws[current] === raw ? helper.answer(current) : null;
+    return answer ?? tryNormalizePhone(raw, defaultCountry);
   };
+  return Object.assign(normalise, {
+    at(index: number) {
+      current = index;
+    },
+  });
 }

@@ -52,6 +52,26 @@ describe('runImport', () => {
     expect(countRows(store, 'contacts')).toBe(2);
   });
 
+  it('merges a row into one thousands of rows earlier, already written, and into a saved contact repeated far apart', () => {
+    const { store } = temp;
+    const { sequenceId } = seedSequence(store);
+    runImport(store, importInput('Name,Phone,City\nSaved,0151 99999999,Köln\n', { sequenceId: null }), ENV);
+    const lines = manyRowsCsv(6000).split('\n');
+    lines[3] = 'Saved again,0151 99999999,';
+    // The last two rows repeat row 1's phone in another spelling, and the saved contact's.
+    lines.push('Anna Zero,+4915120000000,Hamburg', 'Saved once more,+49 151 99999999,Bonn');
+    const result = runImport(store, importInput(lines.join('\n'), { sequenceId }), ENV);
+
+    expect(result).toMatchObject({ status: 'completed', totalRows: 6002, created: 5999, updated: 1, mergedDuplicates: 2, subscribed: 6000, skipped: [] });
+    expect(store.contacts.findByPhone('+4915120000000')).toMatchObject({ name: 'Anna Zero', attributes: { city: 'Hamburg' } });
+    expect(store.contacts.findByPhone('+4915199999999')).toMatchObject({ name: 'Saved once more', attributes: { city: 'Bonn' } });
+    expect(countRows(store, 'contacts')).toBe(6000);
+    // The merged values are what the search finds, too.
+    expect(store.contacts.list({ search: 'anna zero', sort: 'name', direction: 'asc', offset: 0, limit: 5 }).rows.map((row) => row.phone)).toEqual([
+      '+4915120000000',
+    ]);
+  });
+
   it('skips bad rows, listing their line in the file, the reason and the row, and imports the rest', () => {
     const { store } = temp;
     const csv = [

@@ -4,10 +4,12 @@
  *
  * Phases, each reported through `onProgress`:
  * 1. parsing    — size and encoding checks, rows split with their line numbers (progress: characters);
- * 2. validating — phones normalised, rows mapped, duplicates merged (progress: rows);
- * 3. writing    — everything in ONE immediate transaction (progress: contacts).
- * `isCancelled` is polled between chunks of every phase. Once it says yes the import stops; during
- * phase 3 it throws inside the transaction, so SQLite rolls back every row already written: a
+ * 2. validating — phones normalised, rows mapped, duplicates merged, and each chunk of rows written
+ *                 as soon as it is read, inside the ONE immediate transaction (progress: rows);
+ * 3. writing    — what needs the whole file: contacts already saved, merges into contacts this file
+ *                 created, subscriptions, search indexes, the commit (progress: contacts).
+ * `isCancelled` is polled between chunks of every phase. Once it says yes the import stops; from
+ * phase 2 on it throws inside the transaction, so SQLite rolls back every row already written: a
  * cancelled or failed import leaves the database exactly as it was.
  */
 import type { ImportProgress, ImportResult } from '../../../shared/domain';
@@ -21,11 +23,11 @@ import { errorReportCsv } from './error-report';
 import { ImportCancelled } from './import-cancelled';
 import type { ImportEnvironment, ImportInput } from './worker-protocol';
 import { ProgressReporter } from './import-progress';
-import { collectContacts, rawPhoneOf, type NormalisePhone } from './import-rows';
-import { sharedNormaliser, type PhoneHelper } from './phone-helper';
+import { ContactCollector, rawPhoneOf, type ImportCandidate, type NormalisePhone } from './import-rows';
+import { helpedNormaliser, type PhoneHelper } from './phone-helper';
 import type { CsvRow } from './csv-rows';
 import type { ResolvedMapping } from './column-mapping';
-import { writeImport } from './import-writer';
+import { writeImport, type ImportRows } from './import-writer';
 
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void;
@@ -60,33 +62,51 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
     totalRows = parsed.rows.length;
     checkCancelled();
 
+    // Phones are checked (on the helper's core when there is one) while the rows before them are
+    // written: the validating phase runs through the rows, each chunk written as it is read.
     progress.report('validating', 0, totalRows);
-    const collected = collectContacts(parsed.rows, mapping, phoneNormaliser(parsed.rows, mapping, env.defaultCountry, options.phoneHelper), (processed) => {
-      checkCancelled();
-      progress.report('validating', processed, totalRows);
-    });
-    checkCancelled();
+    const rows = parsed.rows;
+    const normalise = phoneNormaliser(rows, mapping, env.defaultCountry, options.phoneHelper);
+    const collector = new ContactCollector(mapping, normalise);
+    let nextRow = 0;
+    const importRows: ImportRows = {
+      nextChunk() {
+        if (nextRow >= rows.length) return null;
+        checkCancelled();
+        progress.report('validating', nextRow, totalRows);
+        const contacts: ImportCandidate[] = [];
+        for (const end = Math.min(rows.length, nextRow + CHUNK_ROWS); nextRow < end; nextRow++) {
+          const row = rows[nextRow];
+          if (row === undefined) break;
+          normalise.at(nextRow);
+          const contact = collector.add(row);
+          if (contact !== null) contacts.push(contact);
+        }
+        return contacts;
+      },
+      mergedAfterFirstRow: collector.mergedAfterFirstRow,
+    };
 
-    const total = collected.contacts.length;
-    progress.report('writing', 0, total);
-    const { skipped: refused, ...written } = writeImport(store, collected.contacts, {
+    let total = 0;
+    const { skipped: refused, ...written } = writeImport(store, importRows, {
       sequenceId: input.sequenceId,
       fileName: input.fileName,
       env,
-      onChunk: (processed) => {
+      onChunk: (processed, contacts) => {
         checkCancelled();
-        progress.report('writing', processed, total);
+        total = contacts;
+        progress.report('writing', processed, contacts);
       },
     });
 
     progress.report('done', total, total);
-    const skipped = [...collected.skipped, ...refused].sort((a, b) => a.line - b.line);
+    const skipped = [...collector.skipped, ...refused].sort((a, b) => a.line - b.line);
     return {
       importId: input.importId,
       status: 'completed',
       totalRows,
       ...written,
-      mergedDuplicates: collected.mergedDuplicates,
+      mergedDuplicates: collector.mergedDuplicates,
       skipped,
       errorReportCsv: errorReportCsv(skipped),
     };
@@ -108,13 +128,21 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
   }
 }
 
-/** Checks every phone here, or the first half here and the second half on the helper's core. */
-function phoneNormaliser(rows: readonly CsvRow[], mapping: ResolvedMapping, defaultCountry: string, helper: PhoneHelper | undefined): NormalisePhone {
-  if (helper === undefined || rows.length < HELPER_MIN_ROWS) return (raw) => tryNormalizePhone(raw, defaultCountry);
-  const share = rows.slice(Math.floor(rows.length / 2)).map((row) => rawPhoneOf(row, mapping));
-  helper.check(share);
-  return sharedNormaliser(helper, new Set(share), defaultCountry);
+/** Checks every phone here, or takes the helper's answers, which it gives in file order (phone-helper.ts). */
+function phoneNormaliser(rows: readonly CsvRow[], mapping: ResolvedMapping, defaultCountry: string, helper: PhoneHelper | undefined): RowNormaliser {
+  if (helper === undefined || rows.length < HELPER_MIN_ROWS) {
+    const normalise: NormalisePhone = (raw) => tryNormalizePhone(raw, defaultCountry);
+    return Object.assign(normalise, { at: () => undefined });
+  }
+  const raws = rows.map((row) => rawPhoneOf(row, mapping));
+  helper.check(raws);
+  return helpedNormaliser(helper, raws, defaultCountry);
 }
+
+type RowNormaliser = NormalisePhone & { at(index: number): void };
+
+/** Rows read and written per step: what the progress and a Cancel wait for at most. */
+const CHUNK_ROWS = 2000;
 
 /** Below this, handing numbers to another thread costs more than it saves. */
 const HELPER_MIN_ROWS = 5_000;

@@ -14,6 +14,6 @@ describe('overallPercent', () => {
 
   it('is 0 before the first event and copes with an empty total', () => {
     expect(overallPercent(null)).toBe(0);
-    expect(overallPercent(at('writing', 0, 0))).toBe(50);
+    expect(overallPercent(at('writing', 0, 0))).toBe(80);
   });
 });
