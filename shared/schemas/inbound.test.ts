@@ -34,21 +34,19 @@ describe('InboundActionSchema: the confirmation carries its state', () => {
       });
     });
 
-    it.each(['WhatsApp', 'SMS'])('the "being sent" mark of %s is sending, and its "perhaps sent" is perhaps-sent', (channel) => {
-      expect(InboundActionSchema.parse({ kind: 'confirmation', sent: false, detail: `Being sent by ${channel}…` })).toEqual({
-        kind: 'confirmation',
-        state: 'sending',
-        detail: '',
-      });
-      expect(
-        InboundActionSchema.parse({ kind: 'confirmation', sent: false, detail: `Perhaps sent by ${channel}: the app stopped while sending it, and it is not sent twice.` }),
-      ).toEqual({ kind: 'confirmation', state: 'perhaps-sent', detail: '' });
+    it('one not sent is failed whatever its text says: no old text reads as sending or perhaps sent', () => {
+      for (const detail of ['Being sent by WhatsApp…', 'Perhaps sent by SMS: the app stopped while sending it, and it is not sent twice.', '']) {
+        expect(InboundActionSchema.parse({ kind: 'confirmation', sent: false, detail })).toEqual({ kind: 'confirmation', state: 'failed', detail });
+      }
     });
 
-    it('only the exact mark is read as one', () => {
-      expect(InboundActionSchema.parse({ kind: 'confirmation', sent: false, detail: 'Being sent by WhatsApp' })).toMatchObject({ state: 'failed' });
-      // The state written now wins over the old flag.
+    it('the state written now wins over the old flag', () => {
       expect(InboundActionSchema.parse({ kind: 'confirmation', state: 'sending', sent: true, detail: '' })).toEqual({ kind: 'confirmation', state: 'sending', detail: '' });
+      expect(InboundActionSchema.parse({ kind: 'confirmation', state: 'sent', sent: false, detail: 'Not sent: x' })).toEqual({
+        kind: 'confirmation',
+        state: 'sent',
+        detail: 'Not sent: x',
+      });
     });
   });
 
@@ -65,11 +63,11 @@ describe('InboundActionSchema: the confirmation carries its state', () => {
       receivedAt: 1,
       actions: [
         { kind: 'opted-out', keyword: 'STOP' },
-        { kind: 'confirmation', sent: false, detail: 'Being sent by SMS…' },
+        { kind: 'confirmation', sent: false, detail: 'Not sent: the gateway is off' },
       ],
     };
     const once = InboundMessageSchema.parse(row);
-    expect(once.actions[1]).toEqual({ kind: 'confirmation', state: 'sending', detail: '' });
+    expect(once.actions[1]).toEqual({ kind: 'confirmation', state: 'failed', detail: 'the gateway is off' });
     expect(InboundMessageSchema.parse(once)).toEqual(once);
   });
 });

@@ -22,20 +22,10 @@ export const confirmationStates = ['sending', 'sent', 'failed', 'perhaps-sent'] 
 export const ConfirmationStateSchema = z.enum(confirmationStates);
 
 /**
- * The marks written before the state was explicit (`sent` and a text only, up to commit 4d25861),
- * exactly as written, for databases that hold them. Nothing else reads these texts.
- */
-const LEGACY_MARKS = new Map<string, 'sending' | 'perhaps-sent'>(
-  ['WhatsApp', 'SMS'].flatMap((channel): Array<[string, 'sending' | 'perhaps-sent']> => [
-    [`Being sent by ${channel}…`, 'sending'],
-    [`Perhaps sent by ${channel}: the app stopped while sending it, and it is not sent twice.`, 'perhaps-sent'],
-  ]),
-);
-
-/**
- * The confirmation action. A row stored without `state` (the old shape: `sent` and a text) is
- * read as `sent`/`failed`, or as `sending`/`perhaps-sent` for the old marks; the result always
- * has `state`, and `sent` is dropped.
+ * The confirmation action. A row stored without `state` (the shape released before the state
+ * was explicit: `sent` and a text) is read as `sent`, or as `failed` when not sent; the result
+ * always has `state`, and `sent` is dropped. That shape never recorded a send in progress, so
+ * no old row reads as `sending` or `perhaps-sent`.
  */
 const ConfirmationActionSchema = z
   .object({
@@ -52,9 +42,7 @@ const ConfirmationActionSchema = z
       ctx.addIssue({ code: 'custom', message: 'A confirmation needs its state', path: ['state'] });
       return z.NEVER;
     }
-    if (sent) return { kind, state: 'sent' as const, detail };
-    const mark = LEGACY_MARKS.get(detail);
-    return mark === undefined ? { kind, state: 'failed' as const, detail: legacyFailure(detail) } : { kind, state: mark, detail: '' };
+    return sent ? { kind, state: 'sent' as const, detail } : { kind, state: 'failed' as const, detail: legacyFailure(detail) };
   });
 
 /** The reason alone: the old failures began with "Not sent: ", which the inbox now says itself. */

@@ -31,10 +31,9 @@ describe('InboundRepository: the confirmations the app stopped while sending', (
     return id;
   };
 
-  it('finds the ones in state sending, and the old "being sent" marks, with what sending them again takes', () => {
-    const sending = stored({ kind: 'confirmation', state: 'sending', detail: '' });
-    const oldMark = stored(
-      { kind: 'confirmation', sent: false, detail: 'Being sent by WhatsApp…' },
+  it('finds the ones in state sending, with what sending them again takes; rows in the released old shape are never among them', () => {
+    const sending = stored(
+      { kind: 'confirmation', state: 'sending', detail: '' },
       { channel: 'whatsapp', provider: 'whatsapp', providerMessageId: 'wa-1', fromWhatsappId: '4915112345678@c.us' },
     );
     stored({ kind: 'confirmation', state: 'sent', detail: 'Sent by SMS: “Bye”' });
@@ -42,25 +41,13 @@ describe('InboundRepository: the confirmations the app stopped while sending', (
     stored({ kind: 'confirmation', state: 'perhaps-sent', detail: '' });
     stored({ kind: 'confirmation', sent: true, detail: 'Sent by SMS: “Bye”' });
     stored({ kind: 'confirmation', sent: false, detail: 'Not sent: the gateway is off' });
-    stored({ kind: 'confirmation', sent: false, detail: 'Perhaps sent by SMS: the app stopped while sending it, and it is not sent twice.' });
+    // Its text is no mark: the old shape never recorded a send in progress.
+    stored({ kind: 'confirmation', sent: false, detail: 'Being sent by WhatsApp…' });
     stored(null);
 
     expect(t.store.inbound.confirmationsBeingSent()).toEqual([
       {
         id: sending,
-        contactId: null,
-        channel: 'sms',
-        provider: 'smsgate',
-        providerMessageId: expect.stringMatching(/^event-/),
-        fromPhone: '+4915112345678',
-        fromWhatsappId: null,
-        actions: [
-          { kind: 'opted-out', keyword: 'STOP' },
-          { kind: 'confirmation', state: 'sending', detail: '' },
-        ],
-      },
-      {
-        id: oldMark,
         contactId: null,
         channel: 'whatsapp',
         provider: 'whatsapp',
@@ -76,11 +63,10 @@ describe('InboundRepository: the confirmations the app stopped while sending', (
   });
 
   it('setConfirmation replaces an old-shape confirmation in place, in the new shape', () => {
-    const id = stored({ kind: 'confirmation', sent: false, detail: 'Being sent by SMS…' });
-    const perhaps: Extract<InboundAction, { kind: 'confirmation' }> = { kind: 'confirmation', state: 'perhaps-sent', detail: '' };
-    expect(t.store.inbound.setConfirmation(id, perhaps)).toBe(true);
+    const id = stored({ kind: 'confirmation', sent: false, detail: 'Not sent: the gateway is off' });
+    const sent: Extract<InboundAction, { kind: 'confirmation' }> = { kind: 'confirmation', state: 'sent', detail: 'Sent by SMS: “Bye”' };
+    expect(t.store.inbound.setConfirmation(id, sent)).toBe(true);
     const row = t.store.db.prepare<[number], { actions: string }>('SELECT actions FROM inbound_messages WHERE id = ?').get(id);
-    expect(JSON.parse(row?.actions ?? '[]')).toEqual([{ kind: 'opted-out', keyword: 'STOP' }, perhaps]);
-    expect(t.store.inbound.confirmationsBeingSent()).toEqual([]);
+    expect(JSON.parse(row?.actions ?? '[]')).toEqual([{ kind: 'opted-out', keyword: 'STOP' }, sent]);
   });
 });

@@ -152,15 +152,14 @@ export class InboundRepository {
        WHERE contact_id = @contactId AND received_at >= @since AND id <> @exceptId
        ORDER BY received_at DESC, id DESC`,
     );
-    // A narrowing only (the schema decides): a confirmation with state 'sending', or one stored
-    // without a state and not sent, which is how the old 'being sent' mark was written.
+    // A narrowing only (the schema decides): rows in the shape released before the state was
+    // explicit never mark a send in progress, so only a stored state 'sending' is one.
     this.selectMaybeSending = db.prepare<[], { id: number; contact_id: number | null; channel: string; provider: string; provider_message_id: string; from_phone: string | null; from_whatsapp_id: string | null; actions: string }>(
       `SELECT id, contact_id, channel, provider, provider_message_id, from_phone, from_whatsapp_id, actions FROM inbound_messages m
        WHERE instr(m.actions, '"confirmation"') > 0
          AND EXISTS (SELECT 1 FROM json_each(m.actions) a
                      WHERE json_extract(a.value, '$.kind') = 'confirmation'
-                       AND (json_extract(a.value, '$.state') = 'sending'
-                            OR (json_type(a.value, '$.state') IS NULL AND json_extract(a.value, '$.sent') = 0)))
+                       AND json_extract(a.value, '$.state') = 'sending')
        ORDER BY id`,
     );
   }
