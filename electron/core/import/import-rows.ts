@@ -92,6 +92,11 @@ export class ContactCollector {
     return null;
   }
 
+  /** How many distinct phones the rows so far brought. */
+  get contactCount(): number {
+    return this.byPhone.size;
+  }
+
   /** One per distinct phone, in the order the phones first appear in the file. */
   contacts(): ImportCandidate[] {
     return [...this.byPhone.values()];

@@ -87,19 +87,17 @@ export function runImport(store: Store, input: ImportInput, env: ImportEnvironme
       mergedAfterFirstRow: collector.mergedAfterFirstRow,
     };
 
-    let total = 0;
     const { skipped: refused, ...written } = writeImport(store, importRows, {
       sequenceId: input.sequenceId,
       fileName: input.fileName,
       env,
-      onChunk: (processed, contacts) => {
+      onChunk: (processed, total) => {
         checkCancelled();
-        total = contacts;
-        progress.report('writing', processed, contacts);
+        progress.report('writing', processed, total);
       },
     });
 
-    progress.report('done', total, total);
+    progress.report('done', collector.contactCount, collector.contactCount);
     const skipped = [...collector.skipped, ...refused].sort((a, b) => a.line - b.line);
     return {
       importId: input.importId,
