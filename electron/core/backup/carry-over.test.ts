@@ -152,7 +152,7 @@ describe('carry-over of WhatsApp deliveries', () => {
     expect(restoredDeliveries()).toEqual([{ status: 'sent', provider_message_id: `wa-${chat()[0]?.at}` }]);
   });
 
-  it('a message WhatsApp kept failing on before the restore still gives up two days after its first failure, not two days after the restore', async () => {
+  it('a message WhatsApp kept failing on before the restore keeps its attempts, and still gives up two days after its first failure, not two days after the restore', async () => {
     setUp();
     const backup = await takeBackup();
     const start = w.clock.now();
@@ -162,7 +162,12 @@ describe('carry-over of WhatsApp deliveries', () => {
     await w.runFor(36 * HOUR);
     expect(w.deliveries()[0]).toMatchObject({ status: 'retrying', failing_since: start });
 
+    const attemptsBefore = w.deliveries()[0]?.attempts ?? 0;
+    expect(attemptsBefore).toBeGreaterThan(5);
+
     await restoreFrom(backup);
+    // The attempts made before the restore still count (the backup knew none of them).
+    expect(restored?.db.prepare<[], { attempts: number }>('SELECT attempts FROM deliveries').get()?.attempts).toBeGreaterThanOrEqual(attemptsBefore);
     await w.runUntil(start + 50 * HOUR);
 
     expect(chat()).toHaveLength(0);

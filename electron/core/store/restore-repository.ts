@@ -38,6 +38,8 @@ export interface ReplacedDelivery {
   firstClaimAt: number;
   /** When its current run of transient failures began; null while none. */
   failingSince: number | null;
+  /** Attempts made so far: the give-up rule counts them. */
+  attempts: number;
   /** The backup's own delivery for the same subscription and message, if it has one. */
   restored: { id: number; status: DeliveryStatus; deliveryKey: string | null } | null;
 }
@@ -69,6 +71,7 @@ interface DeliveryRow {
   fallback: string | null;
   first_claim_at: number;
   failing_since: number | null;
+  attempts: number;
   restored_id: number | null;
   restored_status: string | null;
   restored_key: string | null;
@@ -135,7 +138,7 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
     .prepare<[], DeliveryRow>(
       `SELECT o.subscription_id, o.message_id, o.channel, o.status, o.delivery_key, o.due_at, o.sent_at, o.provider_message_id,
               o.rendered_text, o.error, o.fallback, MIN(o.created_at, COALESCE(o.claimed_at, o.created_at)) AS first_claim_at,
-              o.failing_since, d.id AS restored_id, d.status AS restored_status, d.delivery_key AS restored_key
+              o.failing_since, o.attempts, d.id AS restored_id, d.status AS restored_status, d.delivery_key AS restored_key
        FROM ${REPLACED}.deliveries o
        JOIN ${REPLACED}.subscriptions os ON os.id = o.subscription_id
        JOIN main.subscriptions s ON s.id = os.id AND s.contact_id = os.contact_id AND s.sequence_id = os.sequence_id AND s.created_at = os.created_at
@@ -163,6 +166,7 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
     fallback: row.fallback === 'not-on-whatsapp' || row.fallback === 'whatsapp-down' ? row.fallback : null,
     firstClaimAt: row.first_claim_at,
     failingSince: row.failing_since,
+    attempts: row.attempts,
     restored:
       row.restored_id === null || row.restored_status === null
         ? null
@@ -194,8 +198,9 @@ export class RestoreRepository {
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     // The earliest of what either database knew (MIN of several arguments is NULL if one is: hence COALESCE).
-    this.attemptTimesRow = db.prepare<[{ id: number; firstClaimAt: number; failingSince: number | null }]>(
+    this.attemptTimesRow = db.prepare<[{ id: number; firstClaimAt: number; failingSince: number | null; attempts: number }]>(
       `UPDATE deliveries SET
+         attempts = MAX(attempts, @attempts),
          claimed_at = MIN(COALESCE(claimed_at, created_at), created_at, @firstClaimAt),
          failing_since = CASE WHEN @failingSince IS NULL THEN failing_since
                               WHEN failing_since IS NULL THEN @failingSince
@@ -217,10 +222,13 @@ export class RestoreRepository {
    * claim time goes back to the first claim either database knew (recovery asks a channel such as
    * WhatsApp what went out SINCE the claim, so a later time would miss an attempt that went out),
    * and its run of failures to the earliest either knew (a retry of a channel that cannot drop a
-   * repeat is looked up first only while a run is going; it also bounds how long it is retried).
+   * repeat is looked up first only while a run is going; it also bounds how long it is retried),
+   * and its attempt count to the larger (the give-up rule counts attempts as well as time).
    */
-  carryAttemptTimes(id: number, replaced: { firstClaimAt: number; failingSince: number | null }): boolean {
-    return this.attemptTimesRow.run({ id, firstClaimAt: replaced.firstClaimAt, failingSince: replaced.failingSince }).changes === 1;
+  carryAttemptTimes(id: number, replaced: { firstClaimAt: number; failingSince: number | null; attempts: number }): boolean {
+    return this.attemptTimesRow
+      .run({ id, firstClaimAt: replaced.firstClaimAt, failingSince: replaced.failingSince, attempts: replaced.attempts })
+      .changes === 1;
   }
 
   /** A setting copied as the JSON text it was stored as. */
