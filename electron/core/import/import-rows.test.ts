@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CsvRow } from './csv-rows';
-import { collectContacts, type NormalisePhone } from './import-rows';
+import { ContactCollector, type NormalisePhone } from './import-rows';
 
 /** Stand-in for the real normaliser: digits only, 6 to 12 of them. */
 const normalise: NormalisePhone = (raw) => {
@@ -15,7 +15,14 @@ function rows(...cells: string[][]): CsvRow[] {
   return cells.map((row, i) => ({ line: i + 2, cells: row, raw: row.join(','), problem: null }));
 }
 
-describe('collectContacts', () => {
+/** Every row through one collector, as the import reads a file. */
+function collectContacts(input: readonly CsvRow[], mapping: ConstructorParameters<typeof ContactCollector>[0], normalisePhone: NormalisePhone) {
+  const collector = new ContactCollector(mapping, normalisePhone);
+  for (const row of input) collector.add(row);
+  return { contacts: collector.contacts(), skipped: collector.skipped, mergedDuplicates: collector.mergedDuplicates, collector };
+}
+
+describe('ContactCollector', () => {
   it('makes one contact per row with its normalised phone, name and non-empty attributes', () => {
     const { contacts, skipped } = collectContacts(rows(['+49 151 123', ' Anna ', 'Berlin', '']), mapping, normalise);
     expect(skipped).toEqual([]);
@@ -59,6 +66,19 @@ describe('collectContacts', () => {
   it('reads cells the export neutralised (leading quote) as they were', () => {
     const { contacts } = collectContacts(rows(["'+49151123", "'=Anna"]), mapping, normalise);
     expect(contacts).toMatchObject([{ phone: '+49151123', name: '=Anna', attributes: {} }]);
+  });
+
+  it('hands out each new phone once and lists the contacts later rows added to, so a writer can save them again', () => {
+    const collector = new ContactCollector(mapping, normalise);
+    const [anna, ben] = rows(['+49151123', 'Anna', '', ''], ['+49151999', 'Ben', '', ''], ['49151123', '', 'Hamburg', '']);
+    if (anna === undefined || ben === undefined) throw new Error('rows missing');
+    const first = collector.add(anna);
+    expect(first).toMatchObject({ phone: '+49151123', attributes: {} });
+    expect(collector.add(ben)).toMatchObject({ phone: '+49151999' });
+    expect(collector.add(rows(['+49151123'], ['49151123', '', 'Hamburg', ''])[1] ?? anna)).toBeNull();
+    expect([...collector.mergedAfterFirstRow]).toEqual([first]);
+    expect(first).toMatchObject({ name: 'Anna', attributes: { city: 'Hamburg' } });
+    expect(collector.contactCount).toBe(2);
   });
 
   it('treats missing cells of a short row as empty', () => {

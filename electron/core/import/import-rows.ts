@@ -29,37 +29,14 @@ export interface ImportCandidate {
   raw: string;
 }
 
-export interface CollectedContacts {
-  /** One per distinct phone, in the order the phones first appear in the file. */
-  contacts: ImportCandidate[];
-  skipped: ImportRowError[];
-  mergedDuplicates: number;
-}
-
-const CHUNK_ROWS = 2000;
-
 /** Excel shows long numbers like this when the column was not formatted as text: digits are lost. */
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i;
 
-export function collectContacts(
-  rows: readonly CsvRow[],
-  mapping: ResolvedMapping,
-  normalisePhone: NormalisePhone,
-  onChunk?: (processedRows: number) => void,
-): CollectedContacts {
-  const collector = new ContactCollector(mapping, normalisePhone);
-  rows.forEach((row, i) => {
-    if (onChunk && i > 0 && i % CHUNK_ROWS === 0) onChunk(i);
-    collector.add(row);
-  });
-  return { contacts: collector.contacts(), skipped: collector.skipped, mergedDuplicates: collector.mergedDuplicates };
-}
-
 /**
- * `collectContacts` a row at a time, for an import that writes the contacts of one chunk of rows
- * while the next chunk's phones are still being checked (run-import.ts). A row repeating a phone
- * of an earlier row merges into that row's candidate — the same object `add` returned for it — so
- * a writer that saved the candidate already finds it among `mergedAfterFirstRow` and saves it again.
+ * The rows read one at a time, so an import can write the contacts of one chunk of rows while the
+ * next chunk's phones are still being checked (run-import.ts). A row repeating a phone of an
+ * earlier row merges into that row's candidate — the same object `add` returned for it — so a
+ * writer that saved the candidate already finds it among `mergedAfterFirstRow` and saves it again.
  */
 export class ContactCollector {
   readonly skipped: ImportRowError[] = [];

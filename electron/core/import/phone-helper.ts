@@ -35,7 +35,7 @@ type FromHelper = { from: number; results: PhoneResult[] } | { error: string };
 const ANSWERED = 0;
 const FAILED = 1;
 /** Rows per message: small enough that the worker rarely waits, large enough that posting costs nothing. */
-export const HELPER_CHUNK_ROWS = 1000;
+const HELPER_CHUNK_ROWS = 1000;
 /** How long the worker waits for one chunk before checking the numbers itself. */
 const CHUNK_TIMEOUT_MS = 10_000;
 

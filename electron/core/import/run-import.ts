@@ -32,7 +32,7 @@ import { writeImport, type ImportRows } from './import-writer';
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   isCancelled?: () => boolean;
-  /** A thread on the other core that checks the second half of the phone numbers (phone-helper.ts). */
+  /** A thread on the other core that checks the phone numbers while the rows before them are written (phone-helper.ts). */
   phoneHelper?: PhoneHelper;
 }
 
