@@ -9,10 +9,11 @@
  *
  * The import itself stays one synchronous function in one transaction, so taking the answers is
  * synchronous too: the helper posts them chunk by chunk on a MessagePort and counts the rows
- * answered in a SharedArrayBuffer; the worker blocks on that count (Atomics.wait, bounded) when it
- * gets ahead, and reads the port with receiveMessageOnPort. Whatever goes wrong in the helper (it
- * failed to start, it threw, it took too long), the worker checks the rest of the numbers itself:
- * the helper can make an import faster, never different or broken.
+ * answered in a SharedArrayBuffer; the worker reads the port with receiveMessageOnPort. It never
+ * waits: a row the helper has not reached yet (it is still starting, or the worker caught up with
+ * it) the worker checks itself, which slows the worker down until the helper is ahead again. And
+ * whatever goes wrong in the helper (it failed to start, it threw), the worker checks the rest of
+ * the numbers itself: the helper can make an import faster, never different or broken.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tryNormalizePhone } from '../services/phone';
@@ -34,26 +35,22 @@ type FromHelper = { from: number; results: PhoneResult[] } | { error: string };
 
 const ANSWERED = 0;
 const FAILED = 1;
-/** Rows per message: small enough that the worker rarely waits, large enough that posting costs nothing. */
+/** Rows per message: small enough that answers reach the worker soon, large enough that posting costs nothing. */
 const HELPER_CHUNK_ROWS = 1000;
-/** How long the worker waits for one chunk before checking the numbers itself. */
-const CHUNK_TIMEOUT_MS = 10_000;
 
-export interface PhoneHelperOptions {
-  /** A helper thread that never starts cannot say so while the worker waits: this long, then the worker checks the numbers itself. */
-  chunkTimeoutMs?: number;
-}
 
 /** The worker's side: give the helper every number, then take its answers in file order. */
 export interface PhoneHelper {
   check(raws: string[]): void;
-  /** The answer for raws[index], or null when the helper cannot give it (check it yourself). */
-  answer(index: number): PhoneResult | null;
+  /**
+   * The answer for raws[index], or null when the helper has none yet or cannot give it (check it
+   * yourself). `waitMs`: how long to wait for it first (the import never waits: 0).
+   */
+  answer(index: number, waitMs?: number): PhoneResult | null;
   close(): void;
 }
 
-export function startPhoneHelper(workerFile: string, defaultCountry: string, options: PhoneHelperOptions = {}): PhoneHelper {
-  const chunkTimeoutMs = options.chunkTimeoutMs ?? CHUNK_TIMEOUT_MS;
+export function startPhoneHelper(workerFile: string, defaultCountry: string): PhoneHelper {
   const channel = new MessageChannel();
   const progress = new SharedArrayBuffer(8);
   const counters = new Int32Array(progress);
@@ -80,7 +77,7 @@ export function startPhoneHelper(workerFile: string, defaultCountry: string, opt
       asked = raws.length;
       channel.port1.postMessage({ raws } satisfies ToHelper);
     },
-    answer(index) {
+    answer(index, waitMs = 0) {
       if (index < answers.length) return answers[index] ?? null;
       if (gaveUp || index >= asked) return null;
       while (answers.length <= index) {
@@ -88,8 +85,13 @@ export function startPhoneHelper(workerFile: string, defaultCountry: string, opt
         // The count is raised after each post: whatever it covers is already on the port.
         if (answered > answers.length) {
           if (!drain()) gaveUp = true;
-        } else if (Atomics.load(counters, FAILED) === 1 || Atomics.wait(counters, ANSWERED, answered, chunkTimeoutMs) === 'timed-out') {
+        } else if (Atomics.load(counters, FAILED) === 1) {
           gaveUp = true;
+        } else if (waitMs === 0 || Atomics.wait(counters, ANSWERED, answered, waitMs) === 'timed-out') {
+          // Not checked yet: the worker checks this one itself rather than wait (the helper is
+          // still starting, or the worker caught up with it), and takes the helper's answers again
+          // once they are ahead of it.
+          return null;
         }
         if (gaveUp) return null;
       }
