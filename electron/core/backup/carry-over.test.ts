@@ -34,14 +34,17 @@ afterEach(async () => {
 /** Every message that reached the chat: the confirmed sends and the unconfirmed ones that went out anyway. */
 const chat = (): SentRecord[] => [...w.whatsapp.sent, ...wentOutUnconfirmed];
 
-function setUp(): void {
+/** `lookupTellsTime`: the chat says when the message went out, as WhatsApp does (the app then records that time). */
+function setUp(lookupTellsTime = true): void {
   w = new EngineWorld({ withWhatsApp: true });
   wentOutUnconfirmed = [];
   const sequence = w.sequence('whatsapp', [{ delayAmount: 0 }], 'Welcome');
   w.subscribe(sequence.id, PHONE, 'Anna');
   w.whatsapp.lookup = (query: LookupQuery) => {
     const found = chat().find((m) => m.message.to === query.to && m.message.text === query.text && m.at >= query.claimedAt);
-    return Promise.resolve<LookupResult>(found === undefined ? { outcome: 'not-sent' } : { outcome: 'sent', providerMessageId: `wa-${found.at}` });
+    if (found === undefined) return Promise.resolve<LookupResult>({ outcome: 'not-sent' });
+    const providerMessageId = `wa-${found.at}`;
+    return Promise.resolve<LookupResult>(lookupTellsTime ? { outcome: 'sent', providerMessageId, sentAt: found.at } : { outcome: 'sent', providerMessageId });
   };
 }
 
@@ -88,6 +91,11 @@ async function restoreFrom(backupPath: string): Promise<void> {
     whatsappSettings: () => settings.whatsapp(),
   });
   await w.engine.start();
+}
+
+function restoredSentAt(): number | null {
+  if (restored === null) throw new Error('nothing was restored');
+  return restored.db.prepare<[], { sent_at: number | null }>('SELECT sent_at FROM deliveries').get()?.sent_at ?? null;
 }
 
 function restoredDeliveries(): Array<{ status: string; provider_message_id: string | null }> {
@@ -150,6 +158,36 @@ describe('carry-over of WhatsApp deliveries', () => {
 
     expect(chat()).toHaveLength(1);
     expect(restoredDeliveries()).toEqual([{ status: 'sent', provider_message_id: `wa-${chat()[0]?.at}` }]);
+  });
+
+  it.each([
+    { lookupTellsTime: true, recorded: 'the time the chat shows' },
+    { lookupTellsTime: false, recorded: 'the time of its last attempt' },
+  ])('a message that went out, unconfirmed, after WhatsApp was down for 20 hours is recorded as sent at $recorded, not at its first attempt', async ({ lookupTellsTime }) => {
+    setUp(lookupTellsTime);
+    const backup = await takeBackup();
+    const start = w.clock.now();
+    w.whatsapp.answer({ ok: false, error: { kind: 'channel-down', reason: 'WhatsApp is not connected.' } });
+    await w.engine.start();
+    await w.engine.waitForIdle();
+    expect(w.deliveries()[0]).toMatchObject({ status: 'retrying', failing_since: null });
+    // Twenty hours later WhatsApp is back; the retry goes out but is not confirmed.
+    w.clock.advance(20 * HOUR);
+    void answerWentOutUnconfirmed(UNCONFIRMED);
+    w.whatsapp.setStatus({ state: 'ready', reason: null });
+    await w.runUntil(w.clock.now() + DAY, () => w.deliveries()[0]?.failing_since !== null);
+    const wentOutAt = chat()[0]?.at ?? 0;
+    expect(wentOutAt).toBeGreaterThanOrEqual(start + 20 * HOUR);
+    w.clock.advance(30 * MINUTE);
+
+    await restoreFrom(backup);
+    await w.runFor(HOUR);
+
+    expect(chat()).toHaveLength(1);
+    expect(restoredDeliveries()).toEqual([{ status: 'sent', provider_message_id: `wa-${wentOutAt}` }]);
+    // The next message's delay counts from the send: 20 hours early would send it 20 hours too soon.
+    expect(restoredSentAt()).toBeGreaterThanOrEqual(wentOutAt - 2 * MINUTE);
+    expect(restoredSentAt()).toBeLessThanOrEqual(wentOutAt);
   });
 
   it('a message WhatsApp kept failing on before the restore keeps its attempts, and still gives up two days after its first failure, not two days after the restore', async () => {

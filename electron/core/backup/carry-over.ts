@@ -155,7 +155,7 @@ function carrySent(env: EngineStore, delivery: ReplacedDelivery, now: number): b
 /**
  * The replaced database had this claimed, waiting for a retry, or unknown: it may have gone out.
  * It comes over as claimed under the same key, for start-up recovery to settle, looking back to
- * the first attempt either database knew.
+ * the replaced database's attempts: its last claim, and the first failed attempt of a run.
  */
 function carryInFlight(env: EngineStore, restore: RestoreRepository, delivery: ReplacedDelivery, now: number): boolean {
   const { deliveries } = env.store;
@@ -185,7 +185,7 @@ function carryInFlight(env: EngineStore, restore: RestoreRepository, delivery: R
     return true;
   }
   if (restored.status === 'claimed') {
-    // Claimed in the backup too: recovery takes it, from the first attempt the replaced database made.
+    // Claimed in the backup too: recovery takes it, with the attempts the replaced database made.
     restore.carryAttemptTimes(restored.id, delivery);
     return false;
   }

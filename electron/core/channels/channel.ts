@@ -126,8 +126,11 @@ export interface DeliveryReceipt {
 
 /** What a provider knows about a delivery key, for start-up recovery of `claimed` deliveries. */
 export type LookupResult =
-  /** The provider has the message (queued, sent or delivered): record it as sent. */
-  | { outcome: 'sent'; providerMessageId: string }
+  /**
+   * The provider has the message (queued, sent or delivered): record it as sent — at `sentAt`
+   * when the provider says when it went out (the next message's delay counts from then).
+   */
+  | { outcome: 'sent'; providerMessageId: string; sentAt?: number }
   /** The provider never received it: safe to send. */
   | { outcome: 'not-sent' }
   /** The provider received it but it failed there (or was cancelled). */

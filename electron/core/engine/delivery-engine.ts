@@ -870,6 +870,7 @@ export class DeliveryEngine {
       logger: this.deps.logger,
       stopped: () => this.stopped,
       signal: this.abort.signal,
+      sendTimeoutMs: this.sendTimeoutMs,
     };
   }
 

@@ -60,6 +60,7 @@ function recoveryDeps(errors: Logged[]): RecoveryDeps {
     channel: (id) => w.channels.get(id),
     logger,
     stopped: () => false,
+    sendTimeoutMs: 2 * 60_000,
     signal: new AbortController().signal,
   };
 }

@@ -48,6 +48,8 @@ export interface RecoveryDeps {
   /** True once the engine is stopping: recovery stops touching the database. */
   stopped(): boolean;
   signal: AbortSignal;
+  /** The engine's time limit for one send: an attempt that failed began at most this long before. */
+  sendTimeoutMs: number;
 }
 
 export interface RecoveryReport {
@@ -119,13 +121,13 @@ async function recoverOne(deps: RecoveryDeps, delivery: Delivery, options: Recov
   }
 
   if (channel?.lookup !== undefined && delivery.deliveryKey !== null) {
-    const found = await channel.lookup(lookupQuery(env, delivery, delivery.deliveryKey), deps.signal);
+    const found = await channel.lookup(lookupQuery(deps, delivery, delivery.deliveryKey), deps.signal);
     if (deps.stopped()) return 'stopped';
     const at = env.clock.now();
     return env.store.write((): Outcome => {
       switch (found.outcome) {
         case 'sent':
-          markSent(env, delivery, { sentAt: delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
+          markSent(env, delivery, { sentAt: found.sentAt ?? delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
           return 'recordedSent';
         case 'not-sent':
           env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED_NOT_SENT, refund: false }, at);
@@ -186,7 +188,8 @@ export function giveUpWaiting(env: EngineStore, deliveryIds: readonly number[], 
 }
 
 /** What the channel is asked about a claimed delivery: its key, recipient, text and attachment. */
-function lookupQuery(env: EngineStore, delivery: Delivery, deliveryKey: string): LookupQuery {
+function lookupQuery({ env, sendTimeoutMs }: RecoveryDeps, delivery: Delivery, deliveryKey: string): LookupQuery {
+  const claimedAt = delivery.claimedAt ?? delivery.updatedAt;
   const state = env.store.subscriptions.findState(delivery.subscriptionId);
   const contact = state && env.store.contacts.findById(state.contactId);
   const message = env.store.messages.findById(delivery.messageId);
@@ -196,7 +199,10 @@ function lookupQuery(env: EngineStore, delivery: Delivery, deliveryKey: string):
     whatsappId: contact?.whatsappId ?? null,
     text: delivery.renderedText ?? '',
     mediaFileName: message?.media?.fileName ?? null,
-    claimedAt: delivery.claimedAt ?? delivery.updatedAt,
+    // From the earliest attempt that may have gone out: the last claim, or, during a run of
+    // failures (a send that timed out may still have reached the customer), the first failed
+    // attempt, claimed at most one time limit before it failed — as the engine looks before a retry.
+    claimedAt: delivery.failingSince === null ? claimedAt : Math.min(claimedAt, delivery.failingSince - sendTimeoutMs),
   };
 }
 

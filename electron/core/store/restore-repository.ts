@@ -32,10 +32,10 @@ export interface ReplacedDelivery {
   error: string | null;
   fallback: FallbackReason | null;
   /**
-   * No attempt of it can have gone out before this: its first claim (when the row was created, or
-   * its last claim if a carry-over from an earlier restore recorded that as earlier).
+   * When its last attempt was claimed (when the row was created, if never). An earlier attempt
+   * that may have gone out started a run of failures, so `failingSince` covers it.
    */
-  firstClaimAt: number;
+  lastClaimAt: number;
   /** When its current run of transient failures began; null while none. */
   failingSince: number | null;
   /** Attempts made so far: the give-up rule counts them. */
@@ -69,7 +69,7 @@ interface DeliveryRow {
   rendered_text: string | null;
   error: string | null;
   fallback: string | null;
-  first_claim_at: number;
+  last_claim_at: number;
   failing_since: number | null;
   attempts: number;
   restored_id: number | null;
@@ -137,7 +137,7 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
   const rows = db
     .prepare<[], DeliveryRow>(
       `SELECT o.subscription_id, o.message_id, o.channel, o.status, o.delivery_key, o.due_at, o.sent_at, o.provider_message_id,
-              o.rendered_text, o.error, o.fallback, MIN(o.created_at, COALESCE(o.claimed_at, o.created_at)) AS first_claim_at,
+              o.rendered_text, o.error, o.fallback, COALESCE(o.claimed_at, o.created_at) AS last_claim_at,
               o.failing_since, o.attempts, d.id AS restored_id, d.status AS restored_status, d.delivery_key AS restored_key
        FROM ${REPLACED}.deliveries o
        JOIN ${REPLACED}.subscriptions os ON os.id = o.subscription_id
@@ -164,7 +164,7 @@ function readDeliveries(db: SqliteDatabase): ReplacedDelivery[] {
     renderedText: row.rendered_text,
     error: row.error,
     fallback: row.fallback === 'not-on-whatsapp' || row.fallback === 'whatsapp-down' ? row.fallback : null,
-    firstClaimAt: row.first_claim_at,
+    lastClaimAt: row.last_claim_at,
     failingSince: row.failing_since,
     attempts: row.attempts,
     restored:
@@ -198,10 +198,10 @@ export class RestoreRepository {
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     // The earliest of what either database knew (MIN of several arguments is NULL if one is: hence COALESCE).
-    this.attemptTimesRow = db.prepare<[{ id: number; firstClaimAt: number; failingSince: number | null; attempts: number }]>(
+    this.attemptTimesRow = db.prepare<[{ id: number; lastClaimAt: number; failingSince: number | null; attempts: number }]>(
       `UPDATE deliveries SET
          attempts = MAX(attempts, @attempts),
-         claimed_at = MIN(COALESCE(claimed_at, created_at), created_at, @firstClaimAt),
+         claimed_at = @lastClaimAt,
          failing_since = CASE WHEN @failingSince IS NULL THEN failing_since
                               WHEN failing_since IS NULL THEN @failingSince
                               ELSE MIN(failing_since, @failingSince) END
@@ -219,15 +219,16 @@ export class RestoreRepository {
 
   /**
    * A claimed delivery of the restored file takes on the attempts the replaced database made: its
-   * claim time goes back to the first claim either database knew (recovery asks a channel such as
-   * WhatsApp what went out SINCE the claim, so a later time would miss an attempt that went out),
-   * and its run of failures to the earliest either knew (a retry of a channel that cannot drop a
-   * repeat is looked up first only while a run is going; it also bounds how long it is retried),
-   * and its attempt count to the larger (the give-up rule counts attempts as well as time).
+   * claim time becomes that of the replaced database's last attempt (recovery asks a channel such
+   * as WhatsApp what went out since then, and counts the next message's delay from it when the
+   * channel cannot say when it went out; the carry-over's own claim, at the restore, would miss
+   * the attempt), its run of failures the earliest either knew (recovery and a retry look back to
+   * the first failed attempt, which may have gone out; it also bounds how long it is retried),
+   * and its attempt count the larger (the give-up rule counts attempts as well as time).
    */
-  carryAttemptTimes(id: number, replaced: { firstClaimAt: number; failingSince: number | null; attempts: number }): boolean {
+  carryAttemptTimes(id: number, replaced: { lastClaimAt: number; failingSince: number | null; attempts: number }): boolean {
     return this.attemptTimesRow
-      .run({ id, firstClaimAt: replaced.firstClaimAt, failingSince: replaced.failingSince, attempts: replaced.attempts })
+      .run({ id, lastClaimAt: replaced.lastClaimAt, failingSince: replaced.failingSince, attempts: replaced.attempts })
       .changes === 1;
   }
 

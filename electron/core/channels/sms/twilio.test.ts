@@ -201,7 +201,7 @@ describe('TwilioChannel against a fake Twilio', () => {
       const claimedAt = Date.now() - 1_000;
       const sent = await channel.send(message());
       expect(twilio.messages[0]?.dateSent).toBeNull();
-      expect(await channel.lookup(query({ claimedAt }))).toEqual({ outcome: 'sent', providerMessageId: sent.ok ? sent.providerMessageId : 'none' });
+      expect(await channel.lookup(query({ claimedAt }))).toEqual({ outcome: 'sent', providerMessageId: sent.ok ? sent.providerMessageId : 'none', sentAt: expect.any(Number) as unknown });
       const [request] = twilio.requests.filter((r) => r.method === 'GET');
       expect(request?.path).toBe(`/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`);
       expect(request?.query.get('To')).toBe(TO);
@@ -222,7 +222,7 @@ describe('TwilioChannel against a fake Twilio', () => {
       expect(await channel.lookup(query({ claimedAt }))).toEqual({ outcome: 'not-sent' });
       // Within the clock skew it counts: Twilio's clock may be behind ours.
       const close = twilio.addMessage({ to: TO, body: 'Hello Anna, here is our brochure.', dateCreated: claimedAt - 60_000 });
-      expect(await channel.lookup(query({ claimedAt }))).toEqual({ outcome: 'sent', providerMessageId: close.sid });
+      expect(await channel.lookup(query({ claimedAt }))).toEqual({ outcome: 'sent', providerMessageId: close.sid, sentAt: Math.floor((claimedAt - 60_000) / 1000) * 1000 });
     });
 
     it('reports a message Twilio could not deliver as failed, with its reason', async () => {
@@ -236,7 +236,7 @@ describe('TwilioChannel against a fake Twilio', () => {
     it('reads further pages until it finds the message', async () => {
       const ours = twilio.addMessage({ to: TO, body: 'Hello Anna, here is our brochure.', dateCreated: Date.now() });
       for (let i = 0; i < LOOKUP_PAGE_SIZE + 5; i++) twilio.addMessage({ to: TO, body: `Other ${i}`, dateCreated: Date.now() });
-      expect(await channel.lookup(query())).toEqual({ outcome: 'sent', providerMessageId: ours.sid });
+      expect(await channel.lookup(query())).toEqual({ outcome: 'sent', providerMessageId: ours.sid, sentAt: expect.any(Number) as unknown });
       expect(twilio.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
     });
 

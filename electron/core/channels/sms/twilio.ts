@@ -88,6 +88,8 @@ const MessageSchema = z.object({
   status: z.string(),
   direction: z.string().nullish(),
   date_created: z.string().nullish(),
+  /** Empty while the message is still queued at Twilio. */
+  date_sent: z.string().nullish(),
   error_code: z.union([z.number(), z.string()]).nullish(),
   error_message: z.string().nullish(),
 });
@@ -273,7 +275,9 @@ function resultFor(message: TwilioMessage): LookupResult {
     const reason = message.status === 'canceled' ? 'The SMS was cancelled in Twilio.' : why === null ? 'Twilio could not deliver the SMS.' : `Twilio could not deliver the SMS: ${why}`;
     return { outcome: 'failed', error: { kind: 'permanent', reason, detail: `status ${message.status}${code}` } };
   }
-  return { outcome: 'sent', providerMessageId: message.sid };
+  // RFC 2822 dates ("Thu, 03 Dec 2026 10:00:00 +0000"); a queued message has no date_sent yet.
+  const sentAt = Date.parse(message.date_sent || message.date_created || '');
+  return Number.isNaN(sentAt) ? { outcome: 'sent', providerMessageId: message.sid } : { outcome: 'sent', providerMessageId: message.sid, sentAt };
 }
 
 function describeError(response: HttpResponseOutcome): string {

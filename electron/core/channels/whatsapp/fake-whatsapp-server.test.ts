@@ -104,7 +104,7 @@ describe('fake WhatsApp Web server and its HTTP client', () => {
     expect(shown).toMatchObject([{ id: sent.providerMessageId, chatId: '4915100000001@c.us', text: 'Our brochure', media: { fileName: 'Brochure.pdf', size: 3 } }]);
 
     const query = { deliveryKey: 'k1', to: ANNA, whatsappId: null, text: 'Our brochure', mediaFileName: 'Brochure.pdf', claimedAt };
-    expect(await channel.lookup(query)).toEqual({ outcome: 'sent', providerMessageId: sent.providerMessageId });
+    expect(await channel.lookup(query)).toEqual({ outcome: 'sent', providerMessageId: sent.providerMessageId, sentAt: expect.any(Number) as unknown });
     expect(await channel.lookup({ ...query, text: 'Something else' })).toEqual({ outcome: 'not-sent' });
 
     const delivered = new Promise<void>((resolve) => channel.onReceipt((r) => r.level === 'read' && resolve()));

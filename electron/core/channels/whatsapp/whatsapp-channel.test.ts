@@ -240,7 +240,7 @@ describe('WhatsAppChannel', () => {
       clock.advance(2_000);
       const sent = await wa.channel.send(message());
       if (!sent.ok) throw new Error('send failed');
-      expect(await wa.channel.lookup(query())).toEqual({ outcome: 'sent', providerMessageId: sent.providerMessageId });
+      expect(await wa.channel.lookup(query())).toEqual({ outcome: 'sent', providerMessageId: sent.providerMessageId, sentAt: expect.any(Number) as unknown });
       expect(await wa.channel.lookup(query({ whatsappId: '4915100000001@c.us', to: null }))).toMatchObject({ outcome: 'sent' });
     });
 
@@ -248,8 +248,8 @@ describe('WhatsAppChannel', () => {
       const photo = await wa.channel.send(message({ text: 'Our new shop', media: { filePath: mediaFile('a.jpg'), mimeType: 'image/jpeg', fileName: 'shop.jpg' } }));
       const doc = await wa.channel.send(message({ text: 'Price list', media: { filePath: mediaFile('b.pdf'), mimeType: 'application/pdf', fileName: 'prices.pdf' } }));
       if (!photo.ok || !doc.ok) throw new Error('send failed');
-      expect(await wa.channel.lookup(query({ text: 'Our new shop', mediaFileName: 'shop.jpg' }))).toEqual({ outcome: 'sent', providerMessageId: photo.providerMessageId });
-      expect(await wa.channel.lookup(query({ text: 'Price list', mediaFileName: 'prices.pdf' }))).toEqual({ outcome: 'sent', providerMessageId: doc.providerMessageId });
+      expect(await wa.channel.lookup(query({ text: 'Our new shop', mediaFileName: 'shop.jpg' }))).toEqual({ outcome: 'sent', providerMessageId: photo.providerMessageId, sentAt: expect.any(Number) as unknown });
+      expect(await wa.channel.lookup(query({ text: 'Price list', mediaFileName: 'prices.pdf' }))).toEqual({ outcome: 'sent', providerMessageId: doc.providerMessageId, sentAt: expect.any(Number) as unknown });
       expect(await wa.channel.lookup(query({ text: 'Price list', mediaFileName: 'other.pdf' }))).toEqual({ outcome: 'not-sent' });
       // The same caption without the attachment is another message.
       expect(await wa.channel.lookup(query({ text: 'Price list' }))).toEqual({ outcome: 'not-sent' });

@@ -130,7 +130,7 @@ export class WhatsAppChannel implements Channel {
       const messages = await untilAborted(client.latestMessages(chatId, LOOKUP_MESSAGE_LIMIT), signal);
       const since = query.claimedAt - LOOKUP_MARGIN_MS;
       const match = messages.find((m) => m.fromMe && m.at >= since && sameContent(m, query));
-      return match === undefined ? { outcome: 'not-sent' } : { outcome: 'sent', providerMessageId: match.id };
+      return match === undefined ? { outcome: 'not-sent' } : { outcome: 'sent', providerMessageId: match.id, sentAt: match.at };
     } catch (error) {
       if (error instanceof AbortedError) return { outcome: 'unknown', reason: 'the check was interrupted' };
       if (classifyWhatsAppFailure(error) !== 'other') this.deps.connection.reportBroken(client, error);
