@@ -16,14 +16,15 @@
  *
  * WhatsApp answers each send a few random milliseconds after it has the message, so kills land
  * between "WhatsApp has it" and "the app recorded it"; the test checks that some did AND that
- * recovery then found such a message in the chat (a reconciled claim is recorded as sent at its
- * claim time, which a send the app saw through never is), so it cannot pass without exercising
- * the reconcile. Fewer kills than the SMSGate test keep it short; the seed is printed
+ * recovery then found such a message in the chat (a reconciled claim is recorded as sent with
+ * recovery's remark, which a send the app saw through never has), so it cannot pass without
+ * exercising the reconcile. Fewer kills than the SMSGate test keep it short; the seed is printed
  * (CRASH_TEST_SEED=<n> repeats a run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWhatsAppServer, type FakeWhatsAppServer } from '../core/channels/whatsapp/fake-whatsapp-server';
 import { whatsAppIdOfPhone } from '../core/channels/whatsapp/whatsapp-ids';
+import { FOUND_AFTER_CRASH } from '../core/engine/recovery';
 import { seeded } from '../core/engine/seeded-random';
 import { makeTempDir, type TempDir } from '../core/store/test-store';
 import { ALLOW_FAKE_WHATSAPP_ENV } from '../shell/fake-whatsapp-option';
@@ -129,8 +130,8 @@ describe('crash recovery of the delivery engine over WhatsApp', () => {
       expect(await app.stop()).toBe(0);
 
       const { pairs, integrity, searchIndexes, subscriptions } = folder.finalState();
-      // A claim recovery found in the chat is recorded as sent at its claim time; a send the app saw answered is recorded when the answer came.
-      const reconciled = folder.count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent' AND sent_at = claimed_at");
+      // A claim recovery found in the chat is recorded as sent with recovery's remark; a send the app saw answered has none.
+      const reconciled = folder.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent' AND error = '${FOUND_AFTER_CRASH.replaceAll("'", "''")}'`);
       const resentAfterCrash = folder.count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent' AND attempts > 1");
 
       // What WhatsApp got: messages per (chat, text).

@@ -72,6 +72,8 @@ export interface RecoveryOptions {
 }
 
 const INTERRUPTED = 'The app stopped while this was being sent; it is sent again safely (the gateway ignores a duplicate).';
+/** The remark on a delivery recovery found had gone out (the activity log shows it; the crash test counts it). */
+export const FOUND_AFTER_CRASH = 'The app stopped while sending this; the channel shows it went out, so it was not sent again.';
 const INTERRUPTED_NOT_SENT = 'The app stopped while this was being sent; the channel shows it did not go out, so it is sent again.';
 
 type Outcome = 'resent' | 'recordedSent' | 'failed' | 'unknown' | 'deferred' | 'stopped';
@@ -127,7 +129,7 @@ async function recoverOne(deps: RecoveryDeps, delivery: Delivery, options: Recov
     return env.store.write((): Outcome => {
       switch (found.outcome) {
         case 'sent':
-          markSent(env, delivery, { sentAt: found.sentAt ?? delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: null }, 'claimed', at);
+          markSent(env, delivery, { sentAt: found.sentAt ?? delivery.claimedAt ?? at, providerMessageId: found.providerMessageId, note: FOUND_AFTER_CRASH }, 'claimed', at);
           return 'recordedSent';
         case 'not-sent':
           env.store.deliveries.markRetrying(delivery.id, { nextAttemptAt: at, error: INTERRUPTED_NOT_SENT, refund: false }, at);
