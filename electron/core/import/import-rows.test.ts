@@ -18,8 +18,9 @@ function rows(...cells: string[][]): CsvRow[] {
 /** Every row through one collector, as the import reads a file. */
 function collectContacts(input: readonly CsvRow[], mapping: ConstructorParameters<typeof ContactCollector>[0], normalisePhone: NormalisePhone) {
   const collector = new ContactCollector(mapping, normalisePhone);
-  for (const row of input) collector.add(row);
-  return { contacts: collector.contacts(), skipped: collector.skipped, mergedDuplicates: collector.mergedDuplicates, collector };
+  // What `add` hands out, one per distinct phone in file order; later rows merge into these objects.
+  const contacts = input.map((row) => collector.add(row)).filter((contact) => contact !== null);
+  return { contacts, skipped: collector.skipped, mergedDuplicates: collector.mergedDuplicates, collector };
 }
 
 describe('ContactCollector', () => {

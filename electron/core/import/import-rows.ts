@@ -73,11 +73,6 @@ export class ContactCollector {
   get contactCount(): number {
     return this.byPhone.size;
   }
-
-  /** One per distinct phone, in the order the phones first appear in the file. */
-  contacts(): ImportCandidate[] {
-    return [...this.byPhone.values()];
-  }
 }
 
 /** A cell as the import reads it: trimmed, a neutralised formula prefix taken off again. */
